@@ -195,8 +195,8 @@ static struct vqos_flow *vqos_flow_alloc(const struct vqos_flow_key *key,
 	if (!flow)
 		return NULL;
 	flow->key = *key;
-	flow->created = jiffies;
-	flow->last_seen = flow->created;
+	flow->created = (u32)ktime_get_seconds();
+	flow->last_seen = jiffies;
 	vqos_flow_set_params(flow, p);
 	return flow;
 }

@@ -63,7 +63,11 @@ enum {
 struct vqos_flow {
 	struct rhash_head node;
 	struct vqos_flow_key key;
-	struct list_head list;		/* vqos_net.flows, under vqos_net.lock */
+	/* Off the list before it is freed: the two never coexist. */
+	union {
+		struct list_head list;	/* vqos_net.flow_list, under vqos_net.lock */
+		struct rcu_head rcu;
+	};
 	struct vqos_flow_params p;
 	struct vqos_police police;
 	atomic64_t packets;
@@ -71,12 +75,11 @@ struct vqos_flow {
 	atomic64_t policed_packets;
 	atomic64_t policed_bytes;
 	unsigned long last_seen;	/* jiffies */
-	unsigned long created;		/* jiffies */
 	unsigned long state;
 	union vqos_addr src;		/* wildcard flows: given, then latched */
 	__be16 sport;
+	u32 created;			/* ktime_get_seconds() */
 	struct vqos_rtp rtp;
-	struct rcu_head rcu;
 };
 
 int vqos_flow_init(void);

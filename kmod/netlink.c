@@ -301,7 +301,8 @@ static int vqos_nl_fill_stats(struct sk_buff *msg, struct vqos_flow *flow)
 	    nla_put_u32(msg, VOICEQOS_FSTAT_A_IDLE_MS,
 			jiffies_to_msecs(now - READ_ONCE(flow->last_seen))) ||
 	    nla_put_u32(msg, VOICEQOS_FSTAT_A_AGE_MS,
-			jiffies_to_msecs(now - flow->created)))
+			min_t(u64, (u64)((u32)ktime_get_seconds() - flow->created) *
+			      MSEC_PER_SEC, U32_MAX)))
 		goto cancel;
 
 	/* A snapshot without the packet path's busy bit: stats may be a packet apart. */

@@ -23,7 +23,7 @@
  */
 struct vqos_rtp {
 	u64 window;		/* bit n: max_seq - n was received */
-	u64 received;		/* distinct packets since base_seq */
+	u32 received;		/* distinct packets since base_seq */
 	u32 ssrc;
 	u32 cycles;		/* sequence wraps, << 16 */
 	u32 bad_seq;		/* RFC 3550: seq + 1 of a suspected restart */
