@@ -186,10 +186,12 @@ result=$rundir/result.raw
 # TCG only: nested KVM hangs on these hosts. -nodefaults drops the NIC/VGA nobody uses
 # (less to probe at boot); ttyS0 = console log, ttyS1 = result file.
 # quiet keeps the console (a slow emulated UART) short; warnings and worse still print.
+# slab_nomerge gives every kmem_cache its own /proc/slabinfo line, so tests can count a
+# module's objects (and see that none are left after rmmod).
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem"
 	-nographic -nodefaults -no-user-config -no-reboot
 	-kernel "$kernel" -initrd "$rundir/initrd"
-	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 tsc=reliable quiet loglevel=5"
+	-append "console=ttyS0 panic=-1 oops=panic panic_on_warn=1 tsc=reliable slab_nomerge quiet loglevel=5"
 	-chardev "file,id=con,path=$console" -serial chardev:con
 	-chardev "file,id=res,path=$result" -serial chardev:res
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
