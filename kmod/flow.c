@@ -179,7 +179,7 @@ static void vqos_flow_unlink(struct vqos_net *vn, struct vqos_flow *flow)
 	lockdep_assert_held(&vn->lock);
 	rhashtable_remove_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
 	list_del(&flow->list);
-	vn->n_flows--;
+	WRITE_ONCE(vn->n_flows, vn->n_flows - 1);
 	if (vqos_flow_key_is_wild(&flow->key))
 		WRITE_ONCE(vn->n_wild, vn->n_wild - 1);
 	vn->gen++;
@@ -301,7 +301,7 @@ int vqos_flow_new(struct vqos_net *vn, const struct vqos_flow_key *key,
 		goto out;
 	}
 	list_add_tail(&flow->list, &vn->flow_list);
-	vn->n_flows++;
+	WRITE_ONCE(vn->n_flows, vn->n_flows + 1);
 	if (wild)
 		WRITE_ONCE(vn->n_wild, vn->n_wild + 1);
 	vn->gen++;
@@ -390,7 +390,7 @@ static void vqos_flow_gc_work(struct work_struct *work)
 		rhashtable_remove_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
 		vqos_netlink_notify_expired(vn, flow);
 		list_del(&flow->list);
-		vn->n_flows--;
+		WRITE_ONCE(vn->n_flows, vn->n_flows - 1);
 		if (vqos_flow_key_is_wild(&flow->key))
 			WRITE_ONCE(vn->n_wild, vn->n_wild - 1);
 		vn->gen++;

@@ -82,14 +82,16 @@ static void vqos_media(struct vqos_net *vn, const struct vqos_config *cfg,
 	struct vqos_flow *flow;
 	bool latched = false;
 	u32 priority, mark_mask;
-	u64 now = ktime_get_ns();
-	unsigned long j = jiffies;
+	unsigned long j;
 	const u8 *rtp;
+	u64 now;
 	s8 dscp;
 
 	flow = vqos_flow_lookup(vn, &pkt->key, &latched);
 	if (!flow)
 		goto out;
+	now = ktime_get_ns();
+	j = jiffies;
 	stats |= BIT(VQOS_STAT_MATCHED);
 	if (latched)
 		stats |= BIT(VQOS_STAT_LATCHED);
@@ -146,7 +148,9 @@ static unsigned int vqos_hook(void *priv, struct sk_buff *skb,
 	if (vqos_sip_port(cfg, pkt.key.sport, pkt.key.dport))
 		vqos_sip_mirror(vn, cfg, skb, state, &pkt);
 
-	if (pkt.l4proto == IPPROTO_UDP && state->hook != NF_INET_LOCAL_IN)
+	/* A namespace without flows (a plain host next to the router) pays no lookup. */
+	if (pkt.l4proto == IPPROTO_UDP && state->hook != NF_INET_LOCAL_IN &&
+	    READ_ONCE(vn->n_flows))
 		vqos_media(vn, cfg, skb, &pkt);
 	return NF_ACCEPT;
 }

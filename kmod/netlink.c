@@ -608,7 +608,7 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	u64 v[VQOS_STAT_MAX];
 	struct sk_buff *msg;
 	struct nlattr *nest;
-	unsigned int i, flows;
+	unsigned int i;
 	void *hdr;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -624,10 +624,7 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	for (i = 0; i < VQOS_STAT_MAX; i++)
 		if (nla_put_u64_64bit(msg, vqos_stat_attr[i], v[i], VOICEQOS_STATS_A_PAD))
 			goto nla_put_failure;
-	mutex_lock(&vn->lock);
-	flows = vn->n_flows;
-	mutex_unlock(&vn->lock);
-	if (nla_put_u32(msg, VOICEQOS_STATS_A_FLOWS, flows) ||
+	if (nla_put_u32(msg, VOICEQOS_STATS_A_FLOWS, READ_ONCE(vn->n_flows)) ||
 	    nla_put_u32(msg, VOICEQOS_STATS_A_MAX_FLOWS, READ_ONCE(vqos_max_flows)) ||
 	    nla_put_u64_64bit(msg, VOICEQOS_STATS_A_EXPIRED, atomic64_read(&vn->expired),
 			      VOICEQOS_STATS_A_PAD))

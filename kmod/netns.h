@@ -51,7 +51,7 @@ struct vqos_net {
 	/* Serialises every change of the table and the list (not lookups). */
 	struct mutex lock;
 	struct list_head flow_list;
-	unsigned int n_flows;
+	unsigned int n_flows;		/* read locklessly by the hook */
 	unsigned int n_wild;		/* read locklessly by the hook */
 	u32 gen;			/* bumped on every change, for dumps */
 	struct vqos_config __rcu *cfg;

@@ -134,15 +134,12 @@ static int vqos_stats_show(struct seq_file *seq, void *v)
 {
 	struct vqos_net *vn = vqos_pernet(seq_file_single_net(seq));
 	u64 stats[VQOS_STAT_MAX];
-	unsigned int i, flows;
+	unsigned int i;
 
 	vqos_stats_read(vn, stats);
 	for (i = 0; i < VQOS_STAT_MAX; i++)
 		seq_printf(seq, "%s %llu\n", vqos_stat_names[i], stats[i]);
-	mutex_lock(&vn->lock);
-	flows = vn->n_flows;
-	mutex_unlock(&vn->lock);
-	seq_printf(seq, "flows %u\nmax_flows %u\nexpired %lld\n", flows,
+	seq_printf(seq, "flows %u\nmax_flows %u\nexpired %lld\n", READ_ONCE(vn->n_flows),
 		   READ_ONCE(vqos_max_flows), (s64)atomic64_read(&vn->expired));
 	return 0;
 }

@@ -162,7 +162,8 @@
  * created):
  *
  *    VOICEQOS_A_STATS: NLA_NESTED
- *        VOICEQOS_STATS_A_PACKETS: NLA_U64, UDP packets looked up
+ *        VOICEQOS_STATS_A_PACKETS: NLA_U64, UDP packets looked up (a namespace
+ *                                  without flows looks nothing up)
  *        VOICEQOS_STATS_A_MATCHED: NLA_U64, packets that matched a flow
  *        VOICEQOS_STATS_A_MARKED: NLA_U64, packets given voice treatment
  *        VOICEQOS_STATS_A_POLICED: NLA_U64, packets demoted by a policer
