@@ -70,12 +70,12 @@ void vqos_sip_mirror(struct vqos_net *vn, const struct vqos_config *cfg,
 {
 	struct vqos_sip_meta m = { .pkt = pkt };
 
-	if (!vqos_netlink_sip_listened(vn))
+	/* Mirror rate 0 is mirroring switched off: nothing is lost then. */
+	if (!cfg->mirror_rate || !vqos_netlink_sip_listened(vn))
 		return;
 	if (!vqos_sip_payload(skb, pkt, &m))
 		return;
-	if (!cfg->mirror_rate ||
-	    !vqos_police_conform(&vn->mirror, 1, ktime_get_ns())) {
+	if (!vqos_police_conform(&vn->mirror, 1, ktime_get_ns())) {
 		vqos_stats_add(vn, VQOS_STAT_SIP_DROPPED, 1);
 		return;
 	}
