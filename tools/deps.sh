@@ -20,7 +20,8 @@ export DEBIAN_FRONTEND=noninteractive
 PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev sparse
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
-	libmnl-dev pkg-config iproute2 iperf3 tcpdump util-linux procps python3
+	libmnl-dev pkg-config iproute2 iperf3 tcpdump util-linux procps psmisc python3
+	jq valgrind
 	linux-source-6.12
 )
 
