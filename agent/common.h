@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * State shared by all subcommands: output mode, error reporting and the one
+ * netlink connection that a whole batch reuses.
+ */
+#ifndef VQ_COMMON_H
+#define VQ_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "genl.h"
+
+#define EXIT_KERNEL 1	/* the kernel (or the system) said no */
+#define EXIT_USAGE 2	/* the command line was wrong */
+
+extern bool vq_json;
+/* stderr; the unit tests point it at a memory stream to check messages. */
+extern FILE *vq_errf;
+/* "voiceqos: " normally, "FILE:LINE: " for a batch line. */
+extern const char *vq_err_prefix;
+
+__attribute__((format(printf, 1, 2)))
+int vq_err(const char *fmt, ...);	/* returns EXIT_KERNEL */
+__attribute__((format(printf, 1, 2)))
+int vq_usage(const char *fmt, ...);	/* returns EXIT_USAGE */
+/* "WHAT: strerror(err)[: extack]"; returns EXIT_KERNEL. */
+int vq_kerr(const char *what, int err, const char *extack);
+
+/* "CMD: bad KW 'VAL' (WHY)"; returns EXIT_USAGE. */
+int vq_bad(const char *cmd, const char *kw, const char *val, const char *why);
+
+/*
+ * The shared connection with the voiceqos family resolved, opened on first
+ * use; NULL (message printed) if that fails, e.g. module not loaded.
+ */
+struct genl *vq_genl(void);
+/* Opens and resolves a private connection (listen needs its own socket). */
+int vq_genl_open(struct genl *g);
+void vq_genl_close(void);
+
+/*
+ * Splits line in place into words: blanks separate, '...' and "..." quote
+ * (no escapes inside), an unquoted # at a word start ends the line.
+ * Returns the word count (argv NULL-terminated, free() it), -1 with *err
+ * set on a syntax error.
+ */
+int vq_split_line(char *line, char ***argv, const char **err);
+
+#endif

@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# cli.sh VOICEQOS_BINARY: checks of the command line itself that need no
+# kernel module: help, exit codes, exact error messages, batch error
+# positions. Where the module is absent (always on a build host) it also
+# checks the "module not loaded" path of every kernel-facing command.
+set -u
+cli=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run() {
+	# shellcheck disable=SC2086 # VQ_WRAP is a command line on purpose
+	${VQ_WRAP:-} "$cli" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+}
+
+ok() { echo "ok - cli: $1"; }
+notok() { echo "not ok - cli: $1: $2"; }
+
+# expect NAME RC STDERR -- ARGS: exact exit code and exact stderr.
+expect() {
+	local name=$1 want_rc=$2 want_err=$3
+	shift 4
+	run "$@"
+	local err
+	err=$(cat "$tmp/err")
+	if [[ $rc -ne $want_rc ]]; then
+		notok "$name" "exit $rc, want $want_rc (stderr: $err)"
+	elif [[ $err != "$want_err" ]]; then
+		notok "$name" "stderr '$err', want '$want_err'"
+	else
+		ok "$name"
+	fi
+}
+
+# expect_out NAME RC STDOUT_REGEX -- ARGS
+expect_out() {
+	local name=$1 want_rc=$2 re=$3
+	shift 4
+	run "$@"
+	if [[ $rc -ne $want_rc ]]; then
+		notok "$name" "exit $rc, want $want_rc"
+	elif ! grep -Eq -- "$re" "$tmp/out"; then
+		notok "$name" "stdout does not match /$re/"
+	elif [[ -s $tmp/err ]]; then
+		notok "$name" "unexpected stderr: $(cat "$tmp/err")"
+	else
+		ok "$name"
+	fi
+}
+
+expect_out "no arguments prints usage" 0 '^usage: voiceqos' --
+expect_out "help" 0 '^  flow add dst ADDR:PORT' -- help
+expect_out "--help" 0 '^  batch FILE\|-' -- --help
+expect_out "-h after --json" 0 '^usage:' -- --json -h
+expect_out "help flow" 0 '^  flow flush' -- help flow
+expect_out "flow help" 0 '^  flow list \[cookie N\]' -- flow help
+expect_out "config --help" 0 '^  config set' -- config --help
+expect_out "--version" 0 '^voiceqos [^ ]+$' -- --version
+expect "unknown command" 2 "voiceqos: unknown command 'frob' (see voiceqos help)" -- frob
+expect "unknown option" 2 "voiceqos: unknown option '--frob' (see voiceqos help)" -- --frob
+expect "help of unknown command" 2 "voiceqos: help: unknown command 'frob'" -- help frob
+expect "--json after the subcommand is not an option" 2 \
+	"voiceqos: flow list: unknown argument '--json'" -- flow list --json
+expect "flow without subcommand" 2 \
+	"voiceqos: flow: missing subcommand (add, del, get, list, flush)" -- flow
+expect "flow add bad dscp" 2 \
+	"voiceqos: flow add: bad dscp 'x' (0-63 or a name like ef)" -- \
+	flow add dst 1.2.3.4:5000 dscp x
+expect "flow add bad dst" 2 \
+	"voiceqos: flow add: bad dst '1.2.3.4:99999' (port must be 1-65535)" -- \
+	flow add dst 1.2.3.4:99999
+expect "flow add empty dst" 2 "voiceqos: flow add: bad dst '' (empty)" -- flow add dst ''
+expect "flow add missing dst" 2 "voiceqos: flow add: dst ADDR:PORT is required" -- \
+	flow add dscp ef
+expect "flow del key and cookie" 2 \
+	"voiceqos: flow del: give dst [src] or cookie, not both" -- \
+	flow del dst 1.2.3.4:5 cookie 1
+expect "stats extra argument" 2 "voiceqos: stats: unknown argument 'x'" -- stats x
+expect "config without subcommand" 2 "voiceqos: config: missing subcommand (get, set)" -- config
+expect "config set nothing" 2 \
+	"voiceqos: config set: nothing to set (sip-ports, be-priority, fallback-dscp, mirror-rate, mirror-burst)" -- \
+	config set
+expect "config set bad sip ports" 2 \
+	"voiceqos: config set: bad sip-ports '5060,0' (comma-separated ports 1-65535, at most 16)" -- \
+	config set sip-ports 5060,0
+expect "config set mirror-burst 0" 2 \
+	"voiceqos: config set: bad mirror-burst '0' (1-1000000 copies)" -- \
+	config set mirror-burst 0
+expect "config set mirror-rate too big" 2 \
+	"voiceqos: config set: bad mirror-rate '1000001' (0-1000000 copies/s)" -- \
+	config set mirror-rate 1000001
+expect "config get extra argument" 2 "voiceqos: config get: unknown argument 'x'" -- \
+	config get x
+expect "listen count 0" 2 \
+	"voiceqos: listen: bad count '0' (a number of messages, at least 1)" -- listen count 0
+expect "listen bad timeout" 2 \
+	"voiceqos: listen: bad timeout '1.2345' (seconds, up to 3 decimals)" -- \
+	listen timeout 1.2345
+expect "listen unknown argument" 2 "voiceqos: listen: unknown argument 'all'" -- listen all
+expect "listen count without value" 2 "voiceqos: listen: 'count' needs a value" -- \
+	listen count
+
+# Hostile argument values must be refused, never crash.
+long=$(head -c 5000 /dev/zero | tr '\0' 9)
+fuzz_fail=
+for v in "$long" "[$long]:1" "$long:1" "1.2.3.4:$long" "[" "]" ":" "[]:" "%s%n" \
+	$'\x01\xff' "1:1:1:1:1:1:1:1:1:1" "0x" "-0" "99999999999999999999999"; do
+	for kw in dst src dscp priority rate mark cookie burst clock timeout media; do
+		if [[ $kw == dst ]]; then
+			run flow add dst "$v"
+		else
+			run flow add dst 1.2.3.4:5 "$kw" "$v"
+		fi
+		if [[ $rc -ne 2 && $rc -ne 1 ]] || [[ ! -s $tmp/err ]]; then
+			fuzz_fail+=" $kw=${v:0:20}(rc $rc)"
+		fi
+	done
+done
+if [[ -z $fuzz_fail ]]; then ok "hostile values rejected cleanly"; else
+	notok "hostile values rejected cleanly" "$fuzz_fail"; fi
+
+printf 'help\n\n   # comment\n--json help flow\nflow add dst 1.2.3.4:5000 dscp x\nflow list\n' \
+	>"$tmp/b1"
+expect "batch stops at the first error with FILE:LINE" 2 \
+	"$tmp/b1:5: flow add: bad dscp 'x' (0-63 or a name like ef)" -- batch "$tmp/b1"
+printf 'help\nflow add "unterminated\n' >"$tmp/b2"
+expect "batch unterminated quote" 2 "$tmp/b2:2: unterminated quote" -- batch "$tmp/b2"
+printf 'batch %s\n' "$tmp/b2" >"$tmp/b3"
+expect "batch cannot nest" 2 "$tmp/b3:1: batch: a batch cannot run another batch" -- \
+	batch "$tmp/b3"
+printf '# only comments\n\n' >"$tmp/b4"
+expect "batch of comments" 0 "" -- batch "$tmp/b4"
+expect "batch missing file" 1 \
+	"voiceqos: batch: $tmp/nonexistent: No such file or directory" -- batch "$tmp/nonexistent"
+expect "batch without file" 2 "voiceqos: batch: expected one FILE, or - for stdin" -- batch
+# shellcheck disable=SC2086
+if printf 'frob\n' | ${VQ_WRAP:-} "$cli" batch - >/dev/null 2>"$tmp/err"; then
+	notok "batch from stdin" "exit 0"
+elif [[ $(cat "$tmp/err") == "<stdin>:1: unknown command 'frob' (see voiceqos help)" ]]; then
+	ok "batch from stdin"
+else
+	notok "batch from stdin" "stderr '$(cat "$tmp/err")'"
+fi
+
+if [[ -d /sys/module/voiceqos ]]; then
+	echo "# skip: voiceqos module loaded, module-absent checks not run"
+else
+	msg="voiceqos: kernel module not loaded (modprobe voiceqos)"
+	expect "flow list without module" 1 "$msg" -- flow list
+	[[ -s $tmp/out ]] && notok "flow list without module prints nothing" "$(cat "$tmp/out")" \
+		|| ok "flow list without module prints nothing"
+	expect "--json flow list without module" 1 "$msg" -- --json flow list
+	expect "flow add without module" 1 "$msg" -- flow add dst 1.2.3.4:5 dscp ef
+	expect "flow flush without module" 1 "$msg" -- flow flush
+	expect "stats without module" 1 "$msg" -- stats
+	expect "config get without module" 1 "$msg" -- config get
+	expect "config set without module" 1 "$msg" -- config set fallback-dscp cs1
+	expect "listen without module" 1 "$msg" -- listen count 1 timeout 0.1
+	printf 'flow add dst 1.2.3.4:5\nflow add dst 1.2.3.4:6\n' >"$tmp/b5"
+	expect "batch without module" 1 \
+		"$tmp/b5:1: kernel module not loaded (modprobe voiceqos)" -- batch "$tmp/b5"
+fi

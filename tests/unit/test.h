@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Minimal harness: every check is one case and prints "ok - NAME" or
+ * "not ok - NAME: reason" (the project's test output convention).
+ */
+#ifndef VQ_TEST_H
+#define VQ_TEST_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+extern unsigned int t_passed, t_failed;
+
+__attribute__((format(printf, 3, 4)))
+bool t_check(bool ok, const char *name, const char *fmt, ...);
+__attribute__((format(printf, 1, 2)))
+void t_skip(const char *fmt, ...);
+
+/* Capture what the CLI code writes through vq_errf. */
+void t_capture_start(void);
+/* Returns the captured text (static until the next call), newline stripped. */
+const char *t_capture_end(void);
+
+/* Splits a command line into a NULL-terminated argv; t_free_argv after. */
+int t_argv(const char *line, char ***argv, char **buf);
+
+void test_addr(void);
+void test_json(void);
+void test_print(void);
+void test_flow_args(void);
+void test_split(void);
+void test_genl(void);
+
+#endif
