@@ -24,8 +24,11 @@ bool vqos_rtp_parse(const u8 *buf, unsigned int len, struct vqos_rtp_hdr *hdr)
 {
 	if (len < VQOS_RTP_HDR_LEN || (buf[0] >> 6) != 2)
 		return false;
-	/* RTCP sharing the port (rtcp-mux) has payload types 72..76 here. */
-	if ((buf[1] & 0x7f) >= 72 && (buf[1] & 0x7f) <= 76)
+	/*
+	 * RTCP sharing the port (rtcp-mux) shows its packet type 192..223 as
+	 * payload type 64..95 here, a range RFC 5761 4 keeps free of RTP.
+	 */
+	if ((buf[1] & 0x7f) >= 64 && (buf[1] & 0x7f) <= 95)
 		return false;
 	hdr->seq = get_unaligned_be16(buf + 2);
 	hdr->ts = get_unaligned_be32(buf + 4);
@@ -107,7 +110,7 @@ enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 		 * A big jump: the sender restarted or this is junk. Two
 		 * consecutive packets make it a restart (RFC 3550 A.1).
 		 */
-		if (hdr->seq + 1U == s->bad_seq) {
+		if (hdr->seq == s->bad_seq) {
 			s->duplicates = 0;
 			s->reordered = 0;
 			vqos_rtp_init_seq(s, hdr->seq);
@@ -129,8 +132,12 @@ enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 	}
 	/* Before the first packet of the stream: it still was expected. */
 	if ((u16)(hdr->seq - s->base_seq) > (u16)(s->max_seq - s->base_seq) &&
-	    s->cycles == 0)
+	    s->cycles == 0) {
+		/* The base went back across 0: what follows it wrapped once. */
+		if (hdr->seq > s->base_seq)
+			s->cycles += 1U << 16;
 		s->base_seq = hdr->seq;
+	}
 	s->received++;
 	s->reordered++;
 	return VQOS_RTP_LATE;
