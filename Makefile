@@ -108,16 +108,21 @@ vmtest:
 
 # tests/run.sh runs every part (style, kunit, VM tests...) and prints "N passed, N failed";
 # build first so that a compile error shows up as such and not as a wall of failed tests.
-check: modules-all agent
-	@$(call need,$(CHECK))
+# check, bench and demo are the README's entry points on a fresh machine: they install
+# what they need first (tools/deps.sh takes seconds when everything is there).
+check: deps
+	@$(MAKE) --no-print-directory modules-all agent
+	$(call need,$(CHECK))
 	cd $(TOP) && $(CHECK)
 
-bench: modules-all agent
-	@$(call need,$(BENCH))
+bench: deps
+	@$(MAKE) --no-print-directory modules-all agent
+	$(call need,$(BENCH))
 	cd $(TOP) && $(BENCH)
 
-demo: modules-all agent
-	@$(call need,$(DEMO))
+demo: deps
+	@$(MAKE) --no-print-directory modules-all agent
+	$(call need,$(DEMO))
 	cd $(TOP) && $(DEMO)
 
 deps:
