@@ -29,6 +29,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/voiceqos.h>
+#include <sys/time.h>
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -67,6 +68,7 @@ static const char *errname(int e)
 	case EACCES: return "EACCES";
 	case ENOMEM: return "ENOMEM";
 	case EBUSY: return "EBUSY";
+	case ETIMEDOUT: return "ETIMEDOUT";
 	default: return strerror(e);
 	}
 }
@@ -108,8 +110,6 @@ static void parse_err(const struct nlmsghdr *nlh, struct reply *r)
 static void transact(struct nlmsghdr *nlh, struct reply *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	bool dump = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
-
 	memset(r, 0, sizeof(*r));
 	r->offs = -1;
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
@@ -122,6 +122,12 @@ static void transact(struct nlmsghdr *nlh, struct reply *r)
 	for (;;) {
 		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			r->err = -ETIMEDOUT;
+			snprintf(r->extack, sizeof(r->extack), "(no answer within 5 s, %d replies)",
+				 r->data_msgs);
+			return;
+		}
 		if (n < 0) {
 			r->err = -errno;
 			return;
@@ -141,9 +147,7 @@ static void transact(struct nlmsghdr *nlh, struct reply *r)
 					memcpy(&e, mnl_nlmsg_get_payload(m), sizeof(e));
 					r->err = e;
 				}
-				if (dump && !r->err)
-					continue; /* the ack follows */
-				return;
+				return; /* a dump ends here: no ack follows */
 			}
 			r->data_msgs++;
 		}
@@ -252,6 +256,11 @@ static void open_socket(void)
 	portid = mnl_socket_get_portid(nl);
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* A request the kernel never answers must not hang the suite. */
+	struct timeval tv = { .tv_sec = 5 };
+
+	if (setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO: %s", strerror(errno));
 	(void)portid;
 }
 

@@ -6,10 +6,12 @@
  *   sipmsg send --proto udp|tcp --dst ADDR:PORT [--src ADDR:PORT]
  *               --payload TEXT [--timeout S]
  *   sipmsg sink --proto udp|tcp --bind ADDR:PORT [--count N] [--timeout S]
- *               [--ready FILE]
+ *               [--ready FILE] [--reply TEXT]
  *
  * send over TCP connects, writes the payload, shuts down its write side and
- * waits (bounded by --timeout, default 5 s) for the peer to close.
+ * waits (bounded by --timeout, default 5 s) for the peer to close, printing
+ * what the peer sent back ("reply PAYLOAD"). A TCP sink with --reply writes
+ * TEXT back on each connection after the sender's FIN, then closes.
  * sink prints one line per message / connection: "recv FROM PAYLOAD" (payload
  * with control characters shown as '.'), stops after --count messages (default
  * 1) or --timeout seconds (default 10); exit 1 if fewer than --count arrived.
@@ -25,7 +27,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: sipmsg send --proto udp|tcp --dst ADDR:PORT [--src ADDR:PORT] --payload TEXT [--timeout S]\n"
-		"       sipmsg sink --proto udp|tcp --bind ADDR:PORT [--count N] [--timeout S] [--ready FILE]\n");
+		"       sipmsg sink --proto udp|tcp --bind ADDR:PORT [--count N] [--timeout S] [--ready FILE]\n"
+		"                   [--reply TEXT]\n");
 	exit(2);
 }
 
@@ -86,12 +89,13 @@ int main(int argc, char **argv)
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ready", required_argument, NULL, 'r' },
+		{ "reply", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct endpoint dst, src, bnd;
 	bool have_dst = false, have_src = false, have_bind = false, tcp = false;
-	const char *payload = NULL, *ready = NULL, *mode;
+	const char *payload = NULL, *ready = NULL, *reply = NULL, *mode;
 	unsigned long long want = 1;
 	double timeout = 0;
 	int c, one = 1;
@@ -116,6 +120,7 @@ int main(int argc, char **argv)
 		case 'c': want = parse_u64("--count", optarg, 1000000); break;
 		case 't': timeout = parse_seconds("--timeout", optarg, 600); break;
 		case 'r': ready = optarg; break;
+		case 'R': reply = optarg; break;
 		default: usage();
 		}
 	}
@@ -164,20 +169,23 @@ int main(int argc, char **argv)
 				off += (size_t)n;
 		}
 		shutdown(fd, SHUT_WR);
-		char buf[512];
+		static unsigned char rbuf[65536];
+		size_t rlen = 0;
 
 		for (;;) {
 			if (!wait_fd(fd, POLLIN, deadline))
 				die("waiting for the peer to close: timed out");
-			ssize_t n = read(fd, buf, sizeof(buf));
+			ssize_t n = read(fd, rbuf + rlen, sizeof(rbuf) - rlen);
 
-			if (n == 0)
+			if (n == 0 || (n > 0 && (rlen += (size_t)n) == sizeof(rbuf)))
 				break;
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				die("read: %s", strerror(errno));
 		}
 		close(fd);
 		printf("sent tcp bytes=%zu\n", len);
+		if (rlen)
+			print_msg("reply", rbuf, rlen);
 		return 0;
 	}
 
@@ -227,6 +235,18 @@ int main(int argc, char **argv)
 				len += (size_t)n;
 			else if (errno != EAGAIN && errno != EINTR)
 				break;
+		}
+		if (reply) {
+			size_t off = 0, rl = strlen(reply);
+
+			while (off < rl && wait_fd(cfd, POLLOUT, deadline)) {
+				ssize_t n = write(cfd, reply + off, rl - off);
+
+				if (n > 0)
+					off += (size_t)n;
+				else if (n < 0 && errno != EAGAIN && errno != EINTR)
+					break;
+			}
 		}
 		close(cfd);
 		fmt_peer(&from, peer, sizeof(peer));

@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top test runner (`make check`). Runs every part in order, prints one `ok - NAME` /
+# `not ok - NAME: reason` line per result and ends with `N passed, N failed`; exit 1 if
+# anything failed. Parts:
+#   agent        make -C agent test        (its own ok/not ok lines, or one by exit code)
+#   build W=1    make modules-all W=1      (every compiler/kbuild warning is a failure)
+#   style        make style                (checkpatch --strict + sparse)
+#   kunit        make kunit                (one result per KUnit suite)
+#   vm 6.1       tests/vm-run.sh 6.1       (guest datapath tests, one result per case)
+#   vm 6.12      tests/vm-run.sh 6.12
+# A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
+# non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
+# build/test-logs/PART.log.
+#
+#   tests/run.sh [PART...]     only the named parts (agent build style kunit vm-6.1 vm-6.12)
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+LOGS=build/test-logs
+mkdir -p "$LOGS"
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+notok() { FAILED=$((FAILED + 1)); echo "not ok - $*"; }
+
+# last_words LOG: the last non-empty line of a log, for a reason.
+last_words() { grep -v '^[[:space:]]*$' "$1" | tail -n 1 | cut -c1-200; }
+
+# run_logged NAME TIMEOUT CMD...: run with a time bound, output to $LOGS/NAME.log.
+run_logged() {
+	local name=$1 limit=$2 rc=0
+	shift 2
+	echo "# $name: $* (log: $LOGS/$name.log)" >&2
+	timeout -k 10 "$limit" "$@" >"$LOGS/$name.log" 2>&1 </dev/null || rc=$?
+	[[ $rc == 124 ]] && echo "(timed out after ${limit}s)" >>"$LOGS/$name.log"
+	return $rc
+}
+
+# pass_results NAME LOG RC: pass the log's ok/not ok lines through; add one line for the
+# exit status if the part failed without a not-ok line, or said nothing at all.
+pass_results() {
+	local name=$1 log=$2 rc=$3 n=0 bad=0 l
+	while IFS= read -r l; do
+		case $l in
+		"ok - "*) PASSED=$((PASSED + 1)); n=$((n + 1)); echo "$l" ;;
+		"not ok - "*) FAILED=$((FAILED + 1)); n=$((n + 1)); bad=$((bad + 1)); echo "$l" ;;
+		esac
+	done <"$log"
+	if ((rc != 0 && bad == 0)); then
+		notok "$name: exit $rc: $(last_words "$log")"
+	elif ((n == 0)); then
+		ok "$name"
+	fi
+}
+
+part_agent() {
+	local rc=0
+	if [[ ! -f agent/Makefile ]] || ! grep -q '^test:' agent/Makefile; then
+		notok "agent: missing (no test target in agent/Makefile)"
+		return
+	fi
+	run_logged agent 900 make -C agent test || rc=$?
+	pass_results agent "$LOGS/agent.log" "$rc"
+}
+
+part_build() {
+	local rc=0 warnings
+	if [[ ! -f Makefile ]] || ! grep -q '^modules-all:' Makefile; then
+		notok "build W=1: missing (no modules-all target)"
+		return
+	fi
+	if [[ ! -f kmod/Kbuild ]]; then
+		notok "build W=1: missing (no kmod/Kbuild)"
+		return
+	fi
+	run_logged build 1800 make modules-all W=1 || rc=$?
+	warnings=$(grep -E '(^|: )warning:|^WARNING:' "$LOGS/build.log" | sort -u || true)
+	if [[ -n $warnings ]]; then
+		while IFS= read -r l; do notok "build W=1: $l"; done < <(head -n 20 <<<"$warnings")
+	fi
+	if ((rc != 0)); then
+		notok "build W=1: exit $rc: $(grep -m1 -E 'error' "$LOGS/build.log" || last_words "$LOGS/build.log")"
+	elif [[ -z $warnings ]]; then
+		ok "build W=1: both kernel lines, no warnings"
+	fi
+}
+
+part_style() {
+	local rc=0
+	if [[ ! -f Makefile ]] || ! grep -q '^style:' Makefile || [[ ! -x tools/style.sh ]]; then
+		notok "style: missing"
+		return
+	fi
+	run_logged style 1800 make style || rc=$?
+	pass_results style "$LOGS/style.log" "$rc"
+}
+
+# KUnit: kunit.py's parsed output has per-suite lines
+#   [hh:mm:ss] ====== [PASSED] vqos_flow ======
+# (or, with --raw_output, top-level TAP "ok 1 vqos_flow"). One result per suite.
+part_kunit() {
+	local rc=0 log=$LOGS/kunit.log n=0 bad=0 st suite failed l
+	if [[ ! -x tools/kunit.sh ]]; then
+		notok "kunit: missing (tools/kunit.sh)"
+		return
+	fi
+	if [[ ! -f kmod/.kunitconfig ]]; then
+		notok "kunit: missing (kmod/.kunitconfig)"
+		return
+	fi
+	run_logged kunit 3000 make kunit || rc=$?
+	while IFS= read -r l; do
+		if [[ $l =~ =+\ \[(PASSED|FAILED|SKIPPED|CRASHED)\]\ ([^ ]+)\ =+ ]]; then
+			st=${BASH_REMATCH[1]} suite=${BASH_REMATCH[2]}
+		elif [[ $l =~ ^(not\ )?ok\ [0-9]+\ ([^ #]+) ]]; then
+			st=$([[ -n ${BASH_REMATCH[1]} ]] && echo FAILED || echo PASSED)
+			suite=${BASH_REMATCH[2]}
+		else
+			continue
+		fi
+		n=$((n + 1))
+		case $st in
+		PASSED) ok "kunit: $suite" ;;
+		SKIPPED) ok "kunit: $suite (skipped)" ;;
+		*)
+			bad=$((bad + 1))
+			failed=$(sed -n 's/.*\[\(FAILED\|CRASHED\)\] \([^ =]*\)$/\2/p' "$log" | tr '\n' ' ')
+			notok "kunit: $suite: $st${failed:+ (failed: $failed)}"
+			;;
+		esac
+	done < <(sed 's/^\[[0-9:]*\] //' "$log")
+	l=$(grep -m1 -E 'Testing complete|Ran [0-9]+ tests' "$log" || true)
+	[[ -n $l ]] && echo "# kunit: ${l#*] }" >&2
+	if ((rc != 0 && bad == 0)); then
+		notok "kunit: exit $rc: $(last_words "$log")"
+	elif ((n == 0)); then
+		notok "kunit: no suite results in the output"
+	fi
+}
+
+part_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm-run.sh ]]; then
+		notok "vm $line: missing (tests/vm-run.sh)"
+		return
+	fi
+	if [[ ! -x tools/vm/run.sh ]]; then
+		notok "vm $line: missing (tools/vm/run.sh)"
+		return
+	fi
+	run_logged "vm-$line" 1500 tests/vm-run.sh "$line" || rc=$?
+	grep '^# ' "$LOGS/vm-$line.log" >&2 || true
+	pass_results "vm $line" "$LOGS/vm-$line.log" "$rc"
+}
+
+parts=("$@")
+[[ ${#parts[@]} -gt 0 ]] || parts=(agent build style kunit vm-6.1 vm-6.12)
+for p in "${parts[@]}"; do
+	t0=$SECONDS
+	case $p in
+	agent) part_agent ;;
+	build) part_build ;;
+	style) part_style ;;
+	kunit) part_kunit ;;
+	vm-6.1) part_vm 6.1 ;;
+	vm-6.12) part_vm 6.12 ;;
+	*) notok "$p: unknown part" ;;
+	esac
+	echo "# $p: $((SECONDS - t0)) s" >&2
+done
+
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))

@@ -1,0 +1,522 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# voiceqos datapath tests, run as root INSIDE the test VM by tools/vm/run.sh (which sets
+# VQOS_MODULE and VQOS_RESULT). Loads the module, builds lan -- rtr -- wan out of network
+# namespaces and checks, from the receiver's and the router's point of view, what the
+# module does to RTP and SIP traffic. One line per case: `ok - NAME` or
+# `not ok - NAME: reason` (stdout and $VQOS_RESULT). Exits 0 once every case ran (the
+# result lines say what passed), non-zero only if the script itself could not run.
+#
+#   tests/vm/datapath.sh                   everything
+#   VQOS_CASES='dscp|htb' tests/vm/datapath.sh   a subset (regex on case names; the
+#                                          module_load case always runs)
+#   VQOS_NO_MODULE=1 tests/vm/datapath.sh  without a module (host dry run): topology and
+#                                          tool self-checks only
+#
+# Needs: iproute2 (ip, tc), util-linux (setpriv), kmod, jq, the tools built by
+# `make -C tests/tools` and agent/voiceqos.
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/vm/lib.sh
+source "$REPO/tests/vm/lib.sh"
+cd "$REPO"
+
+[[ $(id -u) == 0 ]] || { echo "datapath.sh: must run as root" >&2; exit 2; }
+
+cleanup() {
+	set +e
+	kill_jobs
+	topology_down
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+# ---- cases ----------------------------------------------------------------------------
+
+case_module_load() {
+	local dep deps
+	[[ -n ${VQOS_MODULE:-} && -f $VQOS_MODULE ]] || fail "VQOS_MODULE '${VQOS_MODULE:-}' is not a file"
+	deps=$(modinfo -F depends "$VQOS_MODULE" | tr , ' ')
+	note "module depends on: ${deps:-nothing}"
+	for dep in $deps nf_conntrack nf_defrag_ipv6 sch_htb sch_netem; do
+		pp modprobe "$dep"
+	done
+	if grep -q '^voiceqos ' /proc/modules; then pp rmmod voiceqos; fi
+	pp insmod "$VQOS_MODULE"
+	grep -q '^voiceqos ' /proc/modules
+	rtr test -r /proc/net/voiceqos/flows
+	rtr test -r /proc/net/voiceqos/stats
+	vq stats
+	[[ $(stat_value max_flows) == 65536 ]]
+	[[ $(stat_value flows) == 0 ]]
+	vq config get
+}
+
+case_topology() {
+	# lan -> wan through rtr, v4 and v6, and what rtpgen sets is what rtprecv reports
+	recv_start "$NS_WAN" "$WAN4:4990" rx4 --count 20 --timeout 10
+	recv_start "$NS_WAN" "[$WAN6]:4990" rx6 --count 20 --timeout 10
+	recv_start "$NS_LAN" "$LAN4:4990" rxl --count 20 --timeout 10
+	gen "$NS_LAN" tx4 --dst "$WAN4:4990" --pps 200 --count 20 --tos 0xb8
+	gen "$NS_LAN" tx6 --dst "[$WAN6]:4990" --pps 200 --count 20 --tos 0x88
+	gen "$NS_RTR" txl --dst "$LAN4:4990" --pps 200 --count 20
+	wait
+	cat "$TMPD/rx4" "$TMPD/rx6" "$TMPD/rxl"
+	[[ $(kv "$TMPD/rx4" packets) == 20 && $(dscp_count "$TMPD/rx4" 46) == 20 ]]
+	[[ $(kv "$TMPD/rx6" packets) == 20 && $(dscp_count "$TMPD/rx6" 34) == 20 ]]
+	[[ $(dscp_count "$TMPD/rxl" 0) == 20 ]]
+}
+
+# Traffic no flow matches keeps its DSCP (AF11 = 10 here), v4 and v6.
+case_unmatched_untouched() {
+	vq flow add dst "$WAN4:4992" src "$LAN4:4000" dscp ef
+	recv_start "$NS_WAN" "$WAN4:4991" rx4 --count 50 --timeout 10
+	recv_start "$NS_WAN" "[$WAN6]:4991" rx6 --count 50 --timeout 10
+	gen "$NS_LAN" tx4 --src "$LAN4:4000" --dst "$WAN4:4991" --pps 250 --count 50 --tos 0x28
+	gen "$NS_LAN" tx6 --src "[$LAN6]:4000" --dst "[$WAN6]:4991" --pps 250 --count 50 --tos 0x28
+	wait
+	[[ $(dscp_count "$TMPD/rx4" 10) == 50 ]]
+	[[ $(dscp_count "$TMPD/rx6" 10) == 50 ]]
+	[[ $(proc_field "$WAN4:4992" packets) == 0 ]]
+}
+
+# dscp_case 4|6: an exact flow gets EF at the receiver; another source port does not.
+dscp_case() {
+	local d s s2
+	if [[ $1 == 4 ]]; then
+		d=$WAN4:5004 s=$LAN4:4004 s2=$LAN4:4005
+	else
+		d=[$WAN6]:5004 s=[$LAN6]:4004 s2=[$LAN6]:4005
+	fi
+	vq flow add dst "$d" src "$s" dscp ef priority 1:10
+	recv_start "$NS_WAN" "$d" rx --count 100 --timeout 10
+	gen "$NS_LAN" tx --src "$s" --dst "$d" --pps 200 --count 100
+	wait
+	cat "$TMPD/rx"
+	[[ $(kv "$TMPD/rx" packets) == 100 ]]
+	[[ $(dscp_count "$TMPD/rx" 46) == 100 ]]
+	# same destination, other source port: not this flow, DSCP left alone
+	recv_start "$NS_WAN" "$d" rx2 --count 50 --timeout 10
+	gen "$NS_LAN" tx2 --src "$s2" --dst "$d" --pps 200 --count 50
+	wait
+	cat "$TMPD/rx2"
+	[[ $(dscp_count "$TMPD/rx2" 0) == 50 ]]
+	[[ $(proc_field "$d" packets) == 100 ]]
+}
+case_dscp_v4() { dscp_case 4; }
+case_dscp_v6() { dscp_case 6; }
+
+# skb->priority 1:10 puts the flow into HTB class 1:10 on rtr's wan egress; the rest goes
+# to the default class.
+case_htb_class() {
+	rtr tc qdisc add dev wan root handle 1: htb default 20
+	rtr tc class add dev wan parent 1: classid 1:1 htb rate 1gbit
+	rtr tc class add dev wan parent 1:1 classid 1:10 htb rate 100mbit ceil 1gbit prio 0
+	rtr tc class add dev wan parent 1:1 classid 1:20 htb rate 100mbit ceil 1gbit prio 1
+	vq flow add dst "$WAN4:5006" src "$LAN4:4006" dscp ef priority 1:10
+	vq flow add dst "[$WAN6]:5006" src "[$LAN6]:4006" dscp ef priority 0x10010
+	recv_start "$NS_WAN" "$WAN4:5006" rx4 --count 200 --timeout 10
+	recv_start "$NS_WAN" "[$WAN6]:5006" rx6 --count 100 --timeout 10
+	recv_start "$NS_WAN" "$WAN4:5007" rxo --count 150 --timeout 10
+	gen "$NS_LAN" tx4 --src "$LAN4:4006" --dst "$WAN4:5006" --pps 250 --count 200
+	gen "$NS_LAN" tx6 --src "[$LAN6]:4006" --dst "[$WAN6]:5006" --pps 250 --count 100
+	gen "$NS_LAN" txo --src "$LAN4:4007" --dst "$WAN4:5007" --pps 250 --count 150
+	wait
+	rtr tc -s class show dev wan
+	local c10 c20
+	c10=$(class_pkts "$NS_RTR" wan 1:10)
+	c20=$(class_pkts "$NS_RTR" wan 1:20)
+	note "class 1:10: $c10 packets, class 1:20: $c20 packets"
+	[[ $c10 == 300 ]]
+	[[ $c20 -ge 150 ]]
+	[[ $(dscp_count "$TMPD/rx4" 46) == 200 && $(dscp_count "$TMPD/rx6" 46) == 100 ]]
+}
+
+# Per-flow counters in /proc/net/voiceqos/flows, flow list --json and flow get.
+case_flow_counters() {
+	local d=$WAN4:5008 m0 j
+	m0=$(stat_value matched)
+	vq flow add dst "$d" src "$LAN4:4008" dscp ef clock 8000 cookie 4242
+	recv_start "$NS_WAN" "$d" rx --count 250 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4008" --dst "$d" --pps 250 --count 250 --size 172 \
+		--ssrc 0xabcdef01 --seq 1000
+	wait
+	rtr cat /proc/net/voiceqos/flows
+	[[ $(kv "$TMPD/tx" packets) == 250 ]]
+	[[ $(proc_field "$d" packets) == 250 ]]
+	[[ $(proc_field "$d" bytes) == 50000 ]]	# 250 x (20 IP + 8 UDP + 172)
+	[[ $(proc_field "$d" cookie) == 4242 ]]
+	[[ $(proc_field "$d" dscp) == 46 ]]
+	[[ $(proc_field "$d" lost) == 0 ]]
+	j=$(flow_json 5008)
+	note "$j"
+	[[ $(jq '.stats.packets' <<<"$j") == 250 ]]
+	[[ $(jq '.stats.bytes' <<<"$j") == 50000 ]]
+	[[ $(jq '.cookie' <<<"$j") == 4242 ]]
+	[[ $(jq -r '.family' <<<"$j") == inet ]]
+	[[ $(jq -r '.dst' <<<"$j") == "$WAN4" ]]
+	[[ $(jq '.stats.ssrc' <<<"$j") == $((0xabcdef01)) ]]
+	[[ $(jq '.stats.received' <<<"$j") == 250 ]]
+	[[ $(jq '.stats.expected' <<<"$j") == 250 ]]
+	[[ $(jq '.stats.lost' <<<"$j") == 0 ]]
+	[[ $(jq '.stats.ext_max_seq' <<<"$j") == 1249 ]]
+	vq flow get dst "$d" src "$LAN4:4008" | tee "$TMPD/get"
+	grep -q 'pkts 250 ' "$TMPD/get"
+	[[ $(($(stat_value matched) - m0)) == 250 ]]
+}
+
+# 10% netem loss on lan's egress: the flow counts ~10% lost (RTP sequence based).
+case_loss() {
+	local d=$WAN4:5010 j lost recvd kpk
+	lan tc qdisc add dev eth0 root netem loss 10%
+	vq flow add dst "$d" src "$LAN4:4010" dscp ef clock 8000
+	recv_start "$NS_WAN" "$d" rx --count 1000 --timeout 12 --idle 2
+	gen "$NS_LAN" tx --src "$LAN4:4010" --dst "$d" --pps 500 --count 1000
+	wait
+	cat "$TMPD/rx"
+	j=$(flow_json 5010)
+	note "$j"
+	lost=$(jq '.stats.lost' <<<"$j")
+	kpk=$(jq '.stats.packets' <<<"$j")
+	recvd=$(kv "$TMPD/rx" packets)
+	note "receiver got $recvd/1000, flow saw $kpk and counts lost=$lost"
+	[[ $lost -ge 60 && $lost -le 140 ]]
+	[[ $kpk == "$recvd" ]]
+	# packets lost after the last one received cannot be counted: allow a few
+	[[ $((1000 - recvd - lost)) -ge 0 && $((1000 - recvd - lost)) -le 5 ]]
+	[[ $(proc_field "$d" lost) == "$lost" ]]
+}
+
+# RFC 3550 jitter: ~0 on a clean path, clearly non-zero with netem delay 20ms 10ms.
+case_jitter() {
+	local j0 j1
+	vq flow add dst "$WAN4:5012" src "$LAN4:4012" clock 8000
+	recv_start "$NS_WAN" "$WAN4:5012" rx0 --count 300 --timeout 10
+	gen "$NS_LAN" tx0 --src "$LAN4:4012" --dst "$WAN4:5012" --pps 100 --ts-step 80 --count 300
+	wait
+	j0=$(flow_json 5012 | jq '.stats.jitter_us')
+
+	lan tc qdisc add dev eth0 root netem delay 20ms 10ms
+	vq flow add dst "$WAN4:5014" src "$LAN4:4014" clock 8000
+	recv_start "$NS_WAN" "$WAN4:5014" rx1 --count 300 --timeout 12 --idle 2
+	gen "$NS_LAN" tx1 --src "$LAN4:4014" --dst "$WAN4:5014" --pps 100 --ts-step 80 --count 300
+	wait
+	j1=$(flow_json 5014 | jq '.stats.jitter_us')
+	note "jitter without netem: ${j0} us, with delay 20ms 10ms: ${j1} us"
+	[[ $(proc_field "$WAN4:5014" jitter_us) == "$j1" ]]
+	[[ $j0 -lt 1000 ]]
+	[[ $j1 -gt 2000 ]]
+}
+
+# A stream at twice its reservation: policed bytes = sent - rate*T/8 - burst (within 3%),
+# and the demoted packets carry the fallback DSCP at the receiver.
+case_policer() {
+	local d=$WAN4:5016 j pb ppk pk bytes el exp
+	vq config set fallback-dscp 10
+	vq flow add dst "$d" src "$LAN4:4016" dscp ef rate 200k burst 10000
+	recv_start "$NS_WAN" "$d" rx --count 1000 --timeout 15 --idle 2
+	gen "$NS_LAN" tx --src "$LAN4:4016" --dst "$d" --bitrate 400k --size 172 --duration 4
+	wait
+	cat "$TMPD/rx"
+	j=$(flow_json 5016)
+	note "$j"
+	pb=$(jq '.stats.policed_bytes' <<<"$j")
+	ppk=$(jq '.stats.policed_packets' <<<"$j")
+	pk=$(jq '.stats.packets' <<<"$j")
+	bytes=$(kv "$TMPD/tx" bytes)
+	el=$(kv "$TMPD/tx" elapsed)
+	exp=$(awk -v b="$bytes" -v t="$el" 'BEGIN { printf "%d", b - 200000 * t / 8 - 10000 }')
+	note "sent $bytes bytes in $el s: expected policed ~$exp bytes, got $pb ($ppk packets)"
+	[[ $(jq '.rate' <<<"$j") == 200000 && $(jq '.burst' <<<"$j") == 10000 ]]
+	[[ $pk == $(kv "$TMPD/tx" packets) ]]
+	awk -v e="$exp" -v g="$pb" 'BEGIN { d = g - e; if (d < 0) d = -d; tol = e * 0.03;
+		if (tol < 400) tol = 400; exit !(d <= tol) }'
+	[[ $ppk -gt 0 && $(dscp_count "$TMPD/rx" 10) == "$ppk" ]]
+	[[ $(dscp_count "$TMPD/rx" 46) == $((pk - ppk)) ]]
+	[[ $(proc_field "$d" policed_bytes) == "$pb" ]]
+}
+
+# Wildcard sources latch onto the first sender; other senders do not match then.
+case_wildcard_latch() {
+	local l0 j
+	l0=$(stat_value latched)
+	vq flow add dst "$WAN4:5018" src any dscp ef
+	recv_start "$NS_WAN" "$WAN4:5018" rx --count 50 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4018" --dst "$WAN4:5018" --pps 250 --count 50
+	wait
+	[[ $(dscp_count "$TMPD/rx" 46) == 50 ]]
+	j=$(flow_json 5018)
+	note "$j"
+	[[ $(jq -r '.src' <<<"$j") == null ]]
+	[[ $(jq -r '.latched_src' <<<"$j") == "$LAN4" ]]
+	[[ $(jq '.latched_port' <<<"$j") == 4018 ]]
+	[[ $(stat_value latched) == $((l0 + 1)) ]]
+	# a second source for the latched flow: not matched
+	recv_start "$NS_WAN" "$WAN4:5018" rx2 --count 30 --timeout 10
+	gen "$NS_LAN" tx2 --src "$LAN4:4019" --dst "$WAN4:5018" --pps 250 --count 30
+	wait
+	[[ $(dscp_count "$TMPD/rx2" 0) == 30 ]]
+	[[ $(flow_json 5018 | jq '.stats.packets') == 50 ]]
+
+	# IPv6, any address but a fixed source port
+	vq flow add dst "[$WAN6]:5020" src "*:4020" dscp ef
+	recv_start "$NS_WAN" "[$WAN6]:5020" rx6 --count 40 --timeout 10
+	gen "$NS_LAN" tx6a --src "[$LAN6]:4021" --dst "[$WAN6]:5020" --pps 250 --count 20
+	gen "$NS_LAN" tx6b --src "[$LAN6]:4020" --dst "[$WAN6]:5020" --pps 250 --count 20
+	wait
+	cat "$TMPD/rx6"
+	[[ $(dscp_count "$TMPD/rx6" 0) == 20 && $(dscp_count "$TMPD/rx6" 46) == 20 ]]
+	j=$(flow_json 5020)
+	note "$j"
+	[[ $(jq -r '.latched_src' <<<"$j") == "$LAN6" && $(jq '.latched_port' <<<"$j") == 4020 ]]
+	[[ $(stat_value latched) == $((l0 + 2)) ]]
+}
+
+# An idle flow expires and its flow_expired event reaches `voiceqos listen events`.
+case_expiry() {
+	local e0 lpid ev
+	e0=$(stat_value expired)
+	rtr timeout -k 2 20 "$VQOS_BIN" --json listen events count 1 timeout 12 >"$TMPD/ev" &
+	lpid=$!
+	sleep 1
+	vq flow add dst "$WAN4:5022" src "$LAN4:4022" dscp ef timeout 2 cookie 77
+	recv_start "$NS_WAN" "$WAN4:5022" rx --count 10 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4022" --dst "$WAN4:5022" --pps 100 --count 10
+	wait "$lpid" || fail "no event within the listener's timeout: $(head -c 200 "$TMPD/ev")"
+	ev=$(head -n1 "$TMPD/ev")
+	note "$ev"
+	[[ $(jq -r '.event' <<<"$ev") == flow_expired ]]
+	[[ $(jq '.flow.cookie' <<<"$ev") == 77 ]]
+	[[ $(jq '.flow.dst_port' <<<"$ev") == 5022 ]]
+	[[ $(jq '.flow.stats.packets' <<<"$ev") == 10 ]]
+	# no clock rate given: the jitter estimate is off (UAPI: CLOCK_RATE 0)
+	[[ $(jq '.flow.clock_rate' <<<"$ev") == 0 ]]
+	[[ $(jq '.flow.stats.jitter // 0' <<<"$ev") == 0 ]]
+	if proc_field "$WAN4:5022" packets >/dev/null; then fail "expired flow still listed"; fi
+	[[ $(stat_value expired) == $((e0 + 1)) ]]
+	wait
+}
+
+# SIP on 5060, UDP and TCP, IPv4 and IPv6, both directions through rtr, reaches
+# `voiceqos listen sip` in rtr with hook forward and the right addresses.
+case_sip_mirror() {
+	local lpid tok line c0 fam
+	c0=$(stat_value sip_copies)
+	rtr timeout -k 2 30 "$VQOS_BIN" --json listen sip count 100000 timeout 12 >"$TMPD/sip" &
+	lpid=$!
+	sleep 1
+	# UDP requests lan -> wan:5060 and answers wan:5060 -> lan
+	local a4=$LAN4 b4=$WAN4 a6=[$LAN6] b6=[$WAN6] v
+	for v in 4 6; do
+		local a b
+		if [[ $v == 4 ]]; then a=$a4 b=$b4; else a=$a6 b=$b6; fi
+		wan "$T/sipmsg" sink --proto udp --bind "$b:5060" --count 1 --timeout 5 \
+			--ready "$TMPD/ready.s$v" >"$TMPD/s$v" &
+		wait_file "$TMPD/ready.s$v"
+		lan "$T/sipmsg" send --proto udp --src "$a:5062" --dst "$b:5060" \
+			--payload "OPTIONS sip:u${v}fwd-$RUN@example.invalid SIP/2.0"
+		wait $!
+		lan "$T/sipmsg" sink --proto udp --bind "$a:5062" --count 1 --timeout 5 \
+			--ready "$TMPD/ready.r$v" >"$TMPD/r$v" &
+		wait_file "$TMPD/ready.r$v"
+		wan "$T/sipmsg" send --proto udp --src "$b:5060" --dst "$a:5062" \
+			--payload "SIP/2.0 200 OK u${v}rev-$RUN"
+		wait $!
+		# TCP: request on the connection to wan:5060, answer on its way back
+		wan "$T/sipmsg" sink --proto tcp --bind "$b:5060" --count 1 --timeout 5 \
+			--reply "SIP/2.0 100 Trying t${v}rev-$RUN" --ready "$TMPD/ready.t$v" >"$TMPD/t$v" &
+		wait_file "$TMPD/ready.t$v"
+		lan "$T/sipmsg" send --proto tcp --dst "$b:5060" \
+			--payload "INVITE sip:t${v}fwd-$RUN@example.invalid SIP/2.0"
+		wait $!
+		cat "$TMPD/s$v" "$TMPD/r$v" "$TMPD/t$v"
+	done
+	wait "$lpid" || true
+	note "$(wc -l <"$TMPD/sip") SIP copies seen by the listener"
+	for tok in u4fwd u4rev t4fwd t4rev u6fwd u6rev t6fwd t6rev; do
+		line=$(grep -F -- "$tok-$RUN" "$TMPD/sip" | head -n1) || true
+		[[ -n $line ]] || fail "no SIP copy carries $tok"
+		note "$line"
+		[[ $tok == *4* ]] && fam=inet || fam=inet6
+		[[ $(jq -r '.event' <<<"$line") == sip ]]
+		[[ $(jq -r '.hook' <<<"$line") == forward ]]
+		[[ $(jq -r '.family' <<<"$line") == "$fam" ]]
+		[[ $(jq '.iif > 0 and .oif > 0' <<<"$line") == true ]]
+		if [[ $tok == u* ]]; then
+			[[ $(jq -r '.proto' <<<"$line") == udp ]]
+		else
+			[[ $(jq -r '.proto' <<<"$line") == tcp && $(jq '.tcp_seq | type' <<<"$line") == '"number"' ]]
+		fi
+		if [[ $tok == *fwd ]]; then
+			[[ $(jq '.dst_port' <<<"$line") == 5060 ]]
+		else
+			[[ $(jq '.src_port' <<<"$line") == 5060 ]]
+		fi
+	done
+	[[ $(($(stat_value sip_copies) - c0)) -ge 8 ]]
+}
+
+# The router's own traffic (LOCAL_OUT) is classified too.
+case_local_out() {
+	vq flow add dst "$WAN4:5024" src "$RTR_WAN4:4024" dscp ef
+	vq flow add dst "[$WAN6]:5024" src "[$RTR_WAN6]:4024" dscp af41
+	recv_start "$NS_WAN" "$WAN4:5024" rx4 --count 50 --timeout 10
+	recv_start "$NS_WAN" "[$WAN6]:5024" rx6 --count 50 --timeout 10
+	gen "$NS_RTR" tx4 --src "$RTR_WAN4:4024" --dst "$WAN4:5024" --pps 250 --count 50
+	gen "$NS_RTR" tx6 --src "[$RTR_WAN6]:4024" --dst "[$WAN6]:5024" --pps 250 --count 50
+	wait
+	[[ $(dscp_count "$TMPD/rx4" 46) == 50 ]]
+	[[ $(dscp_count "$TMPD/rx6" 34) == 50 ]]
+	[[ $(proc_field "$WAN4:5024" packets) == 50 ]]
+	[[ $(proc_field "[$WAN6]:5024" packets) == 50 ]]
+}
+
+# Sub-results (one line per nltest case) are passed through by run_case.
+sub_results() { cat >>"$TMPD/subresults"; }
+
+# Unprivileged users get EPERM for every command and for the sip group.
+case_eperm() {
+	local rc=0
+	timeout -k 2 120 ip netns exec "$NS_RTR" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups "$T/nltest" eperm >"$TMPD/eperm" 2>&1 || rc=$?
+	sub_results <"$TMPD/eperm"
+	rc=0
+	ip netns exec "$NS_RTR" setpriv --reuid 65534 --regid 65534 --clear-groups \
+		"$VQOS_BIN" flow add dst "$WAN4:5028" dscp ef >"$TMPD/cli" 2>&1 || rc=$?
+	cat "$TMPD/cli"
+	[[ $rc == 1 ]]
+	grep -q 'Operation not permitted' "$TMPD/cli"
+	if proc_field "$WAN4:5028" packets >/dev/null; then fail "nobody created a flow"; fi
+}
+
+# Hand-built malformed requests, each with errno + extack (own namespace: it flushes).
+case_nltest_malformed() {
+	local rc=0
+	timeout -k 2 300 ip netns exec "$NS_NL" "$T/nltest" malformed 2>&1 | tee "$TMPD/nl" || rc=$?
+	sub_results <"$TMPD/nl"
+	ip netns exec "$NS_NL" "$T/nltest" family-missing | sub_results
+	grep -q '^ok - no_flow_left_behind' "$TMPD/nl"
+}
+
+# max_flows=100: the 101st flow fails with ENOSPC and an extack, existing ones still work.
+case_max_flows() {
+	local out rc=0
+	pp rmmod voiceqos
+	pp insmod "$VQOS_MODULE" max_flows=100
+	[[ $(stat_value max_flows) == 100 ]]
+	out=$(rtr "$T/nltest" add-flows 100 "$WAN4" 20000)
+	[[ $out == "added 100" ]]
+	[[ $(stat_value flows) == 100 ]]
+	out=$(rtr "$T/nltest" add-flows 1 "$WAN4" 30000) || true
+	note "$out"
+	[[ $out == *errno=ENOSPC* && $out != *'extack=""'* ]]
+	vq flow add dst "$WAN4:30001" dscp ef >"$TMPD/cli" 2>&1 || rc=$?
+	cat "$TMPD/cli"
+	[[ $rc == 1 ]]
+	grep -q 'No space left on device' "$TMPD/cli"
+	# replacing an existing flow is not a new one
+	vq flow add dst "$WAN4:20005" dscp af41
+	[[ $(stat_value flows) == 100 ]]
+	recv_start "$NS_WAN" "$WAN4:20000" rx --count 20 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4030" --dst "$WAN4:20000" --pps 200 --count 20
+	wait
+	[[ $(dscp_count "$TMPD/rx" 46) == 20 ]]
+	[[ $(proc_field "$WAN4:20000" packets) == 20 ]]
+	vq flow flush
+	pp rmmod voiceqos
+	pp insmod "$VQOS_MODULE"
+	[[ $(stat_value max_flows) == 65536 ]]
+}
+
+# rmmod with 10k flows while traffic runs: clean unload, nothing left behind.
+case_rmmod_10k() {
+	local mark t0 bad
+	mark=$(dmesg_mark)
+	if grep -q '^voiceqos ' /proc/modules && [[ $(stat_value max_flows) != 65536 ]]; then
+		pp rmmod voiceqos
+	fi
+	grep -q '^voiceqos ' /proc/modules || pp insmod "$VQOS_MODULE"
+	awk -v d="$WAN4" -v s="$LAN4" 'BEGIN { for (i = 0; i < 10000; i++)
+		printf "flow add dst %s:%d src %s:4100 dscp ef\n", d, 10000 + i, s }' >"$TMPD/batch"
+	t0=$SECONDS
+	vq batch "$TMPD/batch"
+	note "10000 flows installed in $((SECONDS - t0)) s"
+	[[ $(stat_value flows) == 10000 ]]
+	wan "$T/udpsink" --bind "$WAN4:10000" --duration 15 --idle 3 >"$TMPD/sink" &
+	lan "$T/udpflood" --src "$LAN4:4100" --dst "$WAN4:10000" --ports 10000 --duration 5 \
+		>"$TMPD/flood" &
+	gen "$NS_LAN" tx6 --dst "[$WAN6]:10000" --pps 1000 --duration 5 >/dev/null &
+	sleep 2
+	[[ $(stat_value matched) -gt 0 ]]
+	pp timeout 60 rmmod voiceqos
+	wait
+	cat "$TMPD/flood" "$TMPD/sink"
+	if grep -q '^voiceqos ' /proc/modules; then fail "module still loaded"; fi
+	[[ ! -e /proc/net/voiceqos ]]
+	rtr test ! -e /proc/net/voiceqos
+	if grep -i voiceqos /proc/slabinfo; then fail "voiceqos slab cache left behind"; fi
+	bad=$(dmesg_bad "$mark")
+	[[ -z $bad ]] || fail "dmesg: $(head -n3 <<<"$bad" | tr '\n' '|')"
+}
+
+case_dmesg_clean() {
+	local bad
+	bad=$(dmesg_bad "$DMESG_START")
+	[[ -z $bad ]] || fail "dmesg: $(head -n3 <<<"$bad" | tr '\n' '|')"
+}
+
+# ---- main -----------------------------------------------------------------------------
+
+for f in rtpgen rtprecv udpflood udpsink sipmsg nltest; do
+	[[ -x $T/$f ]] || { emit "not ok - tools: $T/$f not built (make -C tests/tools)"; exit 1; }
+done
+command -v jq >/dev/null || { emit "not ok - tools: jq not installed"; exit 1; }
+
+DMESG_START=$(dmesg_mark)
+SUITE_T0=$SECONDS
+topology_up
+
+if [[ -n ${VQOS_NO_MODULE:-} ]]; then
+	MODULE_OK=1
+	run_case topology case_topology
+	echo "$PASSED passed, $FAILED failed"
+	exit 0
+fi
+
+if [[ ! -x $VQOS_BIN ]]; then
+	emit "not ok - cli: $VQOS_BIN not built"
+fi
+
+run_case_sub() {
+	: >"$TMPD/subresults"
+	run_case "$@"
+	emit_lines <"$TMPD/subresults"
+}
+
+run_case module_load case_module_load
+grep -q '^voiceqos ' /proc/modules || MODULE_OK=0
+run_case topology case_topology
+run_case unmatched_untouched case_unmatched_untouched
+run_case dscp_v4 case_dscp_v4
+run_case dscp_v6 case_dscp_v6
+run_case htb_class case_htb_class
+run_case flow_counters case_flow_counters
+run_case loss case_loss
+run_case jitter case_jitter
+run_case policer case_policer
+run_case wildcard_latch case_wildcard_latch
+run_case expiry case_expiry
+run_case sip_mirror case_sip_mirror
+run_case local_out case_local_out
+run_case_sub eperm case_eperm
+run_case_sub nltest_malformed case_nltest_malformed
+run_case max_flows case_max_flows
+run_case rmmod_10k case_rmmod_10k
+MODULE_OK=1
+run_case dmesg_clean case_dmesg_clean
+
+echo
+echo "datapath: $((SECONDS - SUITE_T0)) s"
+echo "$PASSED passed, $FAILED failed"
+exit 0
