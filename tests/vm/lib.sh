@@ -254,6 +254,26 @@ stat_value() {
 		/proc/net/voiceqos/stats
 }
 
+# jload JSON [FILTER]: one jq run (slow to start under TCG) fills the associative array J
+# with every scalar leaf of JSON (after FILTER) by dotted path: J[stats.packets]=250,
+# J[src]=null.
+declare -A J=()
+jload() {
+	local k v
+	J=()
+	while IFS='=' read -r k v; do
+		J[$k]=$v
+	done < <(jq -r "${2:-.}"' | paths(type != "object" and type != "array") as $p |
+		"\($p | map(tostring) | join("."))=\(getpath($p))"' <<<"$1")
+	((${#J[@]} > 0))
+}
+
+# jflow DST_PORT: jload the flow with that dst_port from `voiceqos --json flow list`.
+jflow() {
+	jload "$(vqq --json flow list)" \
+		"if type == \"array\" then .[] else . end | select(.dst_port == $1)"
+}
+
 # flow_json DST_PORT: the flow object with that dst_port from `voiceqos --json flow list`
 # (array or one object per line).
 flow_json() {
