@@ -98,11 +98,14 @@ part_style() {
 	pass_results style "$LOGS/style.log" "$rc"
 }
 
-# KUnit: kunit.py's parsed output has per-suite lines
-#   [hh:mm:ss] ====== [PASSED] vqos_flow ======
-# (or, with --raw_output, top-level TAP "ok 1 vqos_flow"). One result per suite.
+# KUnit: kunit.py's parsed output nests suites and parameterised tests,
+#   [hh:mm:ss] ======== vqos_flow (3 subtests) ========     opens a level
+#   [hh:mm:ss] [PASSED] vqos_flow_test_match               a test
+#   [hh:mm:ss] ====== [PASSED] vqos_flow ======             closes a level
+# One result per top-level suite, naming the failed tests inside it. With --raw_output the
+# top-level TAP lines ("ok 1 vqos_flow", not indented) are used instead.
 part_kunit() {
-	local rc=0 log=$LOGS/kunit.log n=0 bad=0 st suite failed l
+	local rc=0 log=$LOGS/kunit.log n=0 bad=0 depth=0 failed="" st suite l
 	if [[ ! -x tools/kunit.sh ]]; then
 		notok "kunit: missing (tools/kunit.sh)"
 		return
@@ -113,8 +116,18 @@ part_kunit() {
 	fi
 	run_logged kunit 3000 make kunit || rc=$?
 	while IFS= read -r l; do
-		if [[ $l =~ =+\ \[(PASSED|FAILED|SKIPPED|CRASHED)\]\ ([^ ]+)\ =+ ]]; then
+		st="" suite=""
+		if [[ $l =~ ^=+\ \[(PASSED|FAILED|SKIPPED|CRASHED)\]\ ([^ ]+)\ =+$ ]]; then
+			depth=$((depth - 1))
+			((depth == 0)) || continue
 			st=${BASH_REMATCH[1]} suite=${BASH_REMATCH[2]}
+		elif [[ $l =~ ^=+\ ([^ []+)(\ \([0-9]+\ subtests\))?\ +=+$ ]]; then
+			((depth == 0)) && failed=""
+			depth=$((depth + 1))
+			continue
+		elif [[ $l =~ ^\[(FAILED|CRASHED)\]\ (.+)$ ]]; then
+			failed+="${failed:+, }${BASH_REMATCH[2]}"
+			continue
 		elif [[ $l =~ ^(not\ )?ok\ [0-9]+\ ([^ #]+) ]]; then
 			st=$([[ -n ${BASH_REMATCH[1]} ]] && echo FAILED || echo PASSED)
 			suite=${BASH_REMATCH[2]}
@@ -127,10 +140,10 @@ part_kunit() {
 		SKIPPED) ok "kunit: $suite (skipped)" ;;
 		*)
 			bad=$((bad + 1))
-			failed=$(sed -n 's/.*\[\(FAILED\|CRASHED\)\] \([^ =]*\)$/\2/p' "$log" | tr '\n' ' ')
 			notok "kunit: $suite: $st${failed:+ (failed: $failed)}"
 			;;
 		esac
+		failed=""
 	done < <(sed 's/^\[[0-9:]*\] //' "$log")
 	l=$(grep -m1 -E 'Testing complete|Ran [0-9]+ tests' "$log" || true)
 	[[ -n $l ]] && echo "# kunit: ${l#*] }" >&2
