@@ -39,7 +39,7 @@ case_module_load() {
 	[[ -n ${VQOS_MODULE:-} && -f $VQOS_MODULE ]] || fail "VQOS_MODULE '${VQOS_MODULE:-}' is not a file"
 	deps=$(modinfo -F depends "$VQOS_MODULE" | tr , ' ')
 	note "module depends on: ${deps:-nothing}"
-	for dep in $deps nf_conntrack nf_defrag_ipv6 sch_htb sch_netem; do
+	for dep in $deps nf_conntrack nf_defrag_ipv6 sch_htb sch_netem cls_fw; do
 		pp modprobe "$dep"
 	done
 	if grep -q '^voiceqos ' /proc/modules; then pp rmmod voiceqos; fi
@@ -166,6 +166,60 @@ case_flow_counters() {
 	vq flow get dst "$d" src "$LAN4:4008" | tee "$TMPD/get"
 	grep -q 'pkts 250 ' "$TMPD/get"
 	[[ $(($(stat_value matched) - m0)) == 250 ]]
+}
+
+# Replacing a flow keeps its counters and applies the new parameters; excl refuses an
+# existing key; del removes it, a second del is ENOENT.
+case_flow_replace() {
+	local d=$WAN4:5009 rc=0
+	vq flow add dst "$d" src "$LAN4:4009" dscp ef clock 8000 cookie 1
+	recv_start "$NS_WAN" "$d" rx --count 40 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4009" --dst "$d" --pps 250 --count 20
+	vq flow add dst "$d" src "$LAN4:4009" dscp af41 clock 8000 cookie 2
+	gen "$NS_LAN" tx2 --src "$LAN4:4009" --dst "$d" --pps 250 --count 20 --seq 20 --ts 3200
+	wait
+	cat "$TMPD/rx"
+	[[ $(dscp_count "$TMPD/rx" 46) == 20 && $(dscp_count "$TMPD/rx" 34) == 20 ]]
+	jflow 5009
+	[[ ${J[stats.packets]} == 40 && ${J[cookie]} == 2 && ${J[dscp]} == 34 ]]
+	[[ ${J[stats.received]} == 40 && ${J[stats.lost]} == 0 && ${J[stats.ssrc_changes]} == 0 ]]
+	vq flow add dst "$d" src "$LAN4:4009" dscp ef excl >"$TMPD/cli" 2>&1 || rc=$?
+	cat "$TMPD/cli"
+	[[ $rc == 1 ]]
+	grep -q 'File exists' "$TMPD/cli"
+	vq flow del dst "$d" src "$LAN4:4009"
+	if proc_field "$d" packets >/dev/null; then fail "deleted flow still listed"; fi
+	rc=0
+	vq flow del dst "$d" src "$LAN4:4009" >"$TMPD/cli" 2>&1 || rc=$?
+	[[ $rc == 1 ]]
+	grep -q 'No such file or directory' "$TMPD/cli"
+	# delete by cookie removes every flow of the call
+	vq flow add dst "$WAN4:5031" dscp ef cookie 9
+	vq flow add dst "[$WAN6]:5031" dscp ef cookie 9
+	vq flow add dst "$WAN4:5032" dscp ef cookie 10
+	vq flow del cookie 9
+	[[ $(stat_value flows) == 1 ]]
+}
+
+# The flow's mark (value/mask) reaches tc: an fw filter on rtr's wan egress puts marked
+# packets into their own HTB class.
+case_mark() {
+	rtr tc qdisc add dev wan root handle 1: htb default 20
+	rtr tc class add dev wan parent 1: classid 1:1 htb rate 1gbit
+	rtr tc class add dev wan parent 1:1 classid 1:20 htb rate 100mbit ceil 1gbit
+	rtr tc class add dev wan parent 1:1 classid 1:30 htb rate 100mbit ceil 1gbit
+	rtr tc filter add dev wan parent 1: protocol all prio 1 handle 0x10/0xf0 fw classid 1:30
+	vq flow add dst "$WAN4:5034" src "$LAN4:4034" mark 0x10/0xf0
+	recv_start "$NS_WAN" "$WAN4:5034" rx --count 60 --timeout 10
+	gen "$NS_LAN" tx --src "$LAN4:4034" --dst "$WAN4:5034" --pps 250 --count 60
+	wait
+	rtr tc -s class show dev wan
+	[[ $(class_pkts "$NS_RTR" wan 1:30) == 60 ]]
+	jflow 5034
+	[[ ${J[mark]} == 16 || ${J[mark]} == 0x10 ]]
+	[[ ${J[mark_mask]} == 240 || ${J[mark_mask]} == 0xf0 ]]
+	# no dscp given: the DSCP is left alone
+	[[ $(dscp_count "$TMPD/rx" 0) == 60 ]]
 }
 
 # 10% netem loss on lan's egress: the flow counts ~10% lost (RTP sequence based).
@@ -475,13 +529,17 @@ case_rmmod_10k() {
 	gen "$NS_LAN" tx6 --dst "[$WAN6]:10000" --pps 1000 --duration 5 >/dev/null &
 	sleep 2
 	[[ $(stat_value matched) -gt 0 ]]
+	# The module's slab caches (named vqos_* or voiceqos*; the harness boots with
+	# slab_nomerge, so they are not merged away): present now, gone after rmmod.
+	grep -E '^(vqos|voiceqos)' /proc/slabinfo >&2 || fail "no vqos/voiceqos slab cache while loaded"
+	[[ $(awk '$1 ~ /^(vqos|voiceqos)/ { n += $2 } END { print n + 0 }' /proc/slabinfo) -ge 10000 ]]
 	pp timeout 60 rmmod voiceqos
 	wait
 	cat "$TMPD/flood" "$TMPD/sink"
 	if grep -q '^voiceqos ' /proc/modules; then fail "module still loaded"; fi
 	[[ ! -e /proc/net/voiceqos ]]
 	rtr test ! -e /proc/net/voiceqos
-	if grep -i voiceqos /proc/slabinfo; then fail "voiceqos slab cache left behind"; fi
+	if grep -E '^(vqos|voiceqos)' /proc/slabinfo; then fail "slab cache left behind"; fi
 	bad=$(dmesg_bad "$mark")
 	[[ -z $bad ]] || fail "dmesg: $(head -n3 <<<"$bad" | tr '\n' '|')"
 }
@@ -528,6 +586,8 @@ run_case dscp_v4 case_dscp_v4
 run_case dscp_v6 case_dscp_v6
 run_case htb_class case_htb_class
 run_case flow_counters case_flow_counters
+run_case flow_replace case_flow_replace
+run_case mark case_mark
 run_case loss case_loss
 run_case jitter case_jitter
 run_case policer case_policer
