@@ -285,7 +285,9 @@ static int run(const struct flow_args *a, const char *cmd)
 		return EXIT_KERNEL;
 	switch (a->op) {
 	case OP_ADD:
-		nlh = genl_req(g, VOICEQOS_CMD_FLOW_NEW, a->excl ? NLM_F_EXCL : 0);
+		nlh = genl_req(g, VOICEQOS_CMD_FLOW_NEW, 0);
+		if (a->excl)
+			mnl_attr_put(nlh, VOICEQOS_A_EXCL, 0, NULL);
 		vq_flow_put(nlh, &a->f);
 		r = genl_talk(g, nlh, NULL, NULL);
 		break;

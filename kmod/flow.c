@@ -427,7 +427,7 @@ void vqos_flow_account(struct vqos_flow *flow, const u8 *rtp,
 	if (test_and_set_bit_lock(VQOS_FLOW_RTP_BUSY, &flow->state))
 		return;
 	clock_rate = READ_ONCE(flow->p.clock_rate);
-	vqos_rtp_update(&flow->rtp, &hdr,
+	vqos_rtp_update(&flow->rtp, &hdr, clock_rate,
 			clock_rate ? vqos_rtp_arrival(now_ns, clock_rate) : 0);
 	clear_bit_unlock(VQOS_FLOW_RTP_BUSY, &flow->state);
 }

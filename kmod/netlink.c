@@ -106,6 +106,7 @@ static const struct nla_policy vqos_cfg_policy[VOICEQOS_CFG_A_MAX + 1] = {
 static const struct nla_policy vqos_genl_policy[VOICEQOS_A_MAX + 1] = {
 	[VOICEQOS_A_FLOW] = NLA_POLICY_NESTED(vqos_flow_policy),
 	[VOICEQOS_A_COOKIE] = { .type = NLA_U64 },
+	[VOICEQOS_A_EXCL] = { .type = NLA_FLAG },
 	[VOICEQOS_A_CONFIG] = NLA_POLICY_NESTED(vqos_cfg_policy),
 	[VOICEQOS_A_STATS] = { .type = NLA_REJECT,
 			       .reject_message = "voiceqos: statistics are read-only" },
@@ -240,7 +241,7 @@ static int vqos_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	vqos_nl_parse_params(tb, &p);
-	return vqos_flow_new(vn, &key, &p, info->nlhdr->nlmsg_flags & NLM_F_EXCL,
+	return vqos_flow_new(vn, &key, &p, nla_get_flag(info->attrs[VOICEQOS_A_EXCL]),
 			     info->extack);
 }
 

@@ -48,10 +48,15 @@ static void vqos_rtp_init_seq(struct vqos_rtp *s, u16 seq)
 	s->jitter = 0;
 }
 
-static void vqos_rtp_transit(struct vqos_rtp *s, u32 ts, u32 arrival)
+static void vqos_rtp_transit(struct vqos_rtp *s, u32 clock_rate, u32 ts,
+			     u32 arrival)
 {
 	u32 transit = arrival - ts;
 	s32 d;
+
+	/* Without the clock, arrival and timestamp have no common unit. */
+	if (!clock_rate)
+		return;
 
 	if (s->have_transit) {
 		d = (s32)(transit - s->transit);
@@ -68,6 +73,7 @@ static void vqos_rtp_transit(struct vqos_rtp *s, u32 ts, u32 arrival)
  * vqos_rtp_update - account one RTP packet
  * @s: stream state
  * @hdr: the packet's header fields
+ * @clock_rate: the stream's RTP clock in Hz; 0 leaves the jitter alone
  * @arrival: arrival time in RTP timestamp units (vqos_rtp_arrival())
  *
  * Returns how the packet was classified. The caller must serialise calls
@@ -75,7 +81,7 @@ static void vqos_rtp_transit(struct vqos_rtp *s, u32 ts, u32 arrival)
  */
 enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 				      const struct vqos_rtp_hdr *hdr,
-				      u32 arrival)
+				      u32 clock_rate, u32 arrival)
 {
 	u16 udelta, back;
 
@@ -87,7 +93,7 @@ enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 		s->duplicates = 0;
 		s->reordered = 0;
 		vqos_rtp_init_seq(s, hdr->seq);
-		vqos_rtp_transit(s, hdr->ts, arrival);
+		vqos_rtp_transit(s, clock_rate, hdr->ts, arrival);
 		return VQOS_RTP_RESTART;
 	}
 
@@ -102,7 +108,7 @@ enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 		s->window = udelta < VQOS_RTP_WINDOW ? (s->window << udelta) | 1 : 1;
 		s->max_seq = hdr->seq;
 		s->received++;
-		vqos_rtp_transit(s, hdr->ts, arrival);
+		vqos_rtp_transit(s, clock_rate, hdr->ts, arrival);
 		return VQOS_RTP_NEW;
 	}
 	if (udelta <= 65536 - VQOS_RTP_MAX_MISORDER) {
@@ -114,7 +120,7 @@ enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 			s->duplicates = 0;
 			s->reordered = 0;
 			vqos_rtp_init_seq(s, hdr->seq);
-			vqos_rtp_transit(s, hdr->ts, arrival);
+			vqos_rtp_transit(s, clock_rate, hdr->ts, arrival);
 			return VQOS_RTP_RESTART;
 		}
 		s->bad_seq = (hdr->seq + 1U) & 0xffff;

@@ -56,7 +56,7 @@ enum vqos_rtp_verdict {
 bool vqos_rtp_parse(const u8 *buf, unsigned int len, struct vqos_rtp_hdr *hdr);
 enum vqos_rtp_verdict vqos_rtp_update(struct vqos_rtp *s,
 				      const struct vqos_rtp_hdr *hdr,
-				      u32 arrival);
+				      u32 clock_rate, u32 arrival);
 u32 vqos_rtp_ext_max(const struct vqos_rtp *s);
 u64 vqos_rtp_expected(const struct vqos_rtp *s);
 u64 vqos_rtp_lost(const struct vqos_rtp *s);

@@ -258,7 +258,7 @@ static void vqos_rtp_test_seq(struct kunit *test)
 		for (i = 0; i < run->n; i++, pkt++) {
 			h.seq = run->seq + i;
 			h.ts = 160 * pkt;
-			v = vqos_rtp_update(&s, &h, 160 * pkt);
+			v = vqos_rtp_update(&s, &h, 8000, 160 * pkt);
 			want = i ? N : run->v;
 			if (v != want) {
 				KUNIT_FAIL(test, "run %u packet %u (seq %u): %s, expected %s",
@@ -282,7 +282,7 @@ static enum vqos_rtp_verdict rtp_send(struct vqos_rtp *s, u16 seq)
 {
 	struct vqos_rtp_hdr h = { .ssrc = SSRC_A, .seq = seq, .ts = 160U * seq };
 
-	return vqos_rtp_update(s, &h, 160U * seq);
+	return vqos_rtp_update(s, &h, 8000, 160U * seq);
 }
 
 /* A late packet leaves "expected" alone and takes one off "lost". */
@@ -321,7 +321,7 @@ static void vqos_rtp_test_jitter_constant(struct kunit *test)
 	for (i = 0; i < 500; i++) {
 		h.seq = 7 + i + (i > 100 ? 5 : 0);	/* a gap */
 		h.ts = ts + 160 * i;
-		vqos_rtp_update(&s, &h, h.ts + 123456789);
+		vqos_rtp_update(&s, &h, 8000, h.ts + 123456789);
 		KUNIT_EXPECT_EQ(test, vqos_rtp_jitter(&s), 0U);
 	}
 }
@@ -352,7 +352,7 @@ static void vqos_rtp_test_jitter_alternating(struct kunit *test)
 	for (i = 0; i < 400; i++) {
 		h.seq = i;
 		h.ts = 960 * i;
-		vqos_rtp_update(&s, &h, 5000 + h.ts + (i & 1 ? d : 0));
+		vqos_rtp_update(&s, &h, 8000, 5000 + h.ts + (i & 1 ? d : 0));
 		if (i)
 			f = f * 15 / 16;
 		ideal = d - (u32)(((u64)d * f) >> 32);
@@ -376,20 +376,37 @@ static void vqos_rtp_test_jitter_reset(struct kunit *test)
 	for (i = 0; i < 100; i++) {
 		h.seq = i;
 		h.ts = 160 * i;
-		vqos_rtp_update(&s, &h, h.ts + (i & 1 ? 800 : 0));
+		vqos_rtp_update(&s, &h, 8000, h.ts + (i & 1 ? 800 : 0));
 	}
 	KUNIT_EXPECT_GT(test, vqos_rtp_jitter(&s), 700U);
 	h.ssrc = SSRC_B;
 	h.seq = 4242;
 	h.ts = 7;
-	KUNIT_EXPECT_EQ(test, vqos_rtp_update(&s, &h, 999999), VQOS_RTP_RESTART);
+	KUNIT_EXPECT_EQ(test, vqos_rtp_update(&s, &h, 8000, 999999), VQOS_RTP_RESTART);
 	KUNIT_EXPECT_EQ(test, vqos_rtp_jitter(&s), 0U);
 	/* The first difference is measured against the new stream's transit. */
 	h.seq++;
 	h.ts += 160;
-	vqos_rtp_update(&s, &h, 999999 + 160 + 32);
+	vqos_rtp_update(&s, &h, 8000, 999999 + 160 + 32);
 	KUNIT_EXPECT_EQ(test, s.jitter, 32U);	/* |D| = 32: J = 32/16 = 2 */
 	KUNIT_EXPECT_EQ(test, vqos_rtp_jitter(&s), 2U);
+}
+
+/* Clock rate 0 (unknown codec): sequence statistics run, the jitter stays 0. */
+static void vqos_rtp_test_jitter_no_clock(struct kunit *test)
+{
+	struct vqos_rtp s = {};
+	struct vqos_rtp_hdr h = { .ssrc = SSRC_A };
+	u32 i;
+
+	for (i = 0; i < 100; i++) {
+		h.seq = i;
+		h.ts = 160 * i;
+		vqos_rtp_update(&s, &h, 0, h.ts + (i & 1 ? 800 : 0));
+	}
+	KUNIT_EXPECT_EQ(test, vqos_rtp_jitter(&s), 0U);
+	KUNIT_EXPECT_EQ(test, s.received, 100U);
+	KUNIT_EXPECT_EQ(test, vqos_rtp_ext_max(&s), 99U);
 }
 
 /* ---- unit conversions --------------------------------------------------- */
@@ -474,7 +491,7 @@ static void vqos_rtp_test_jitter_end_to_end(struct kunit *test)
 		h.seq = i;
 		h.ts = 160 * i;
 		now = 5 * NSEC_PER_SEC + i * 20 * NSEC_PER_MSEC + (i & 1) * 2 * NSEC_PER_MSEC;
-		vqos_rtp_update(&s, &h, vqos_rtp_arrival(now, 8000));
+		vqos_rtp_update(&s, &h, 8000, vqos_rtp_arrival(now, 8000));
 	}
 	KUNIT_EXPECT_EQ(test, vqos_rtp_jitter(&s), 15U);
 	KUNIT_EXPECT_EQ(test, vqos_rtp_jitter_us(vqos_rtp_jitter(&s), 8000), 1875U);
@@ -492,6 +509,7 @@ static struct kunit_case vqos_rtp_test_cases[] = {
 	KUNIT_CASE(vqos_rtp_test_jitter_constant),
 	KUNIT_CASE_PARAM(vqos_rtp_test_jitter_alternating, rtp_jitter_gen_params),
 	KUNIT_CASE(vqos_rtp_test_jitter_reset),
+	KUNIT_CASE(vqos_rtp_test_jitter_no_clock),
 	KUNIT_CASE_PARAM(vqos_rtp_test_arrival, rtp_arrival_gen_params),
 	KUNIT_CASE_PARAM(vqos_rtp_test_jitter_us, rtp_jitter_us_gen_params),
 	KUNIT_CASE(vqos_rtp_test_jitter_end_to_end),

@@ -40,10 +40,13 @@
  * VOICEQOS_CMD_FLOW_NEW
  * ---------------------
  *
- * Creates a flow, or replaces the one with the same key (NLM_F_EXCL makes an
- * existing key an error, EEXIST). Replacing keeps the flow's counters and RTP
- * state and applies the new parameters. Fails with ENOSPC when the
- * namespace already holds max_flows flows (module parameter).
+ * Creates a flow, or replaces the one with the same key. Replacing keeps the
+ * flow's counters and RTP state and applies the new parameters. Fails with
+ * ENOSPC when the namespace already holds max_flows flows (module
+ * parameter). The netlink header flags are not used (generic netlink rejects
+ * NLM_F_EXCL and friends); instead:
+ *
+ *    VOICEQOS_A_EXCL: NLA_FLAG, fail with EEXIST rather than replace
  *
  *    VOICEQOS_A_FLOW: NLA_NESTED
  *        (the key attributes above), plus:
@@ -250,6 +253,7 @@ enum voiceqos_attr {
 	VOICEQOS_A_STATS,
 	VOICEQOS_A_SIP,
 	VOICEQOS_A_PAD,
+	VOICEQOS_A_EXCL,
 	__VOICEQOS_A_LAST
 };
 
