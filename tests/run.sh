@@ -5,6 +5,8 @@
 # `not ok - NAME: reason` line per result and ends with `N passed, N failed`; exit 1 if
 # anything failed. Parts:
 #   agent        make -C agent test        (its own ok/not ok lines, or one by exit code)
+#   valgrind     make -C agent valgrind    (the same tests without sanitizers, one result)
+#   docs         tools/gen-api-doc.sh --check
 #   build W=1    make modules-all W=1      (every compiler/kbuild warning is a failure)
 #   style        make style                (checkpatch --strict + sparse)
 #   kunit        make kunit                (one result per KUnit suite)
@@ -14,7 +16,8 @@
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
-#   tests/run.sh [PART...]     only the named parts (agent build style kunit vm-6.1 vm-6.12)
+#   tests/run.sh [PART...]     only the named parts (agent valgrind docs build style kunit
+#                              vm-6.1 vm-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -64,6 +67,29 @@ part_agent() {
 	fi
 	run_logged agent 900 make -C agent test || rc=$?
 	pass_results agent "$LOGS/agent.log" "$rc"
+}
+
+# The same unit tests and CLI checks without sanitizers, under valgrind: one result.
+part_valgrind() {
+	local rc=0
+	run_logged valgrind 900 make -C agent valgrind || rc=$?
+	if ((rc == 0)); then
+		ok "valgrind: agent tests clean ($(grep -E '^[0-9]+ passed, [0-9]+ failed$' \
+			"$LOGS/valgrind.log" | tail -n 1))"
+	else
+		notok "valgrind: exit $rc: $(last_words "$LOGS/valgrind.log")"
+	fi
+}
+
+# Documentation/genl-api.md is generated from the UAPI comment: it must be current.
+part_docs() {
+	local rc=0
+	run_logged docs 60 tools/gen-api-doc.sh --check || rc=$?
+	if ((rc == 0)); then
+		ok "docs: genl-api.md matches the UAPI header"
+	else
+		notok "docs: $(last_words "$LOGS/docs.log")"
+	fi
 }
 
 part_build() {
@@ -170,11 +196,13 @@ part_vm() {
 }
 
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(agent build style kunit vm-6.1 vm-6.12)
+[[ ${#parts[@]} -gt 0 ]] || parts=(agent valgrind docs build style kunit vm-6.1 vm-6.12)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
 	agent) part_agent ;;
+	valgrind) part_valgrind ;;
+	docs) part_docs ;;
 	build) part_build ;;
 	style) part_style ;;
 	kunit) part_kunit ;;
