@@ -171,12 +171,33 @@ static const struct nf_hook_ops vqos_nf_ops[] = {
 	VQOS_HOOK(NFPROTO_IPV6, NF_INET_LOCAL_IN, NF_IP6_PRI_FILTER + 1),
 };
 
-int vqos_hooks_init(struct net *net)
+/**
+ * vqos_hooks_enable - put the hooks into a namespace that starts using voiceqos
+ * @vn: namespace state, with vn->lock held
+ *
+ * A namespace gets the hooks with its first flow or configuration, not at
+ * creation: registered hooks send every packet of the namespace through
+ * nf_hook_slow(), which hosts, containers and test peers that never use
+ * voiceqos should not pay for. Once there, they stay until the namespace or
+ * the module goes.
+ */
+int vqos_hooks_enable(struct vqos_net *vn)
 {
-	return nf_register_net_hooks(net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
+	int err;
+
+	lockdep_assert_held(&vn->lock);
+	if (vn->hooks_on)
+		return 0;
+	err = nf_register_net_hooks(vn->net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
+	if (!err)
+		vn->hooks_on = true;
+	return err;
 }
 
-void vqos_hooks_uninit(struct net *net)
+/* Unregistering waits for the packets in flight (synchronize_net()). */
+void vqos_hooks_uninit(struct vqos_net *vn)
 {
-	nf_unregister_net_hooks(net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
+	if (vn->hooks_on)
+		nf_unregister_net_hooks(vn->net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
+	vn->hooks_on = false;
 }

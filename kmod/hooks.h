@@ -8,8 +8,6 @@
 
 #include "flow.h"
 
-struct net;
-
 /* What the hooks learn of a packet's headers, once. */
 struct vqos_pkt {
 	struct vqos_flow_key key;
@@ -17,7 +15,9 @@ struct vqos_pkt {
 	u8 l4proto;
 };
 
-int vqos_hooks_init(struct net *net);
-void vqos_hooks_uninit(struct net *net);
+struct vqos_net;
+
+int vqos_hooks_enable(struct vqos_net *vn);
+void vqos_hooks_uninit(struct vqos_net *vn);
 
 #endif /* _VQOS_HOOKS_H */

@@ -109,13 +109,8 @@ static int __net_init vqos_net_init(struct net *net)
 	err = vqos_proc_init(vn);
 	if (err)
 		goto err_proc;
-	err = vqos_hooks_init(net);
-	if (err)
-		goto err_hooks;
 	return 0;
 
-err_hooks:
-	vqos_proc_uninit(vn);
 err_proc:
 	vqos_flow_table_uninit(vn);
 err_flow_table:
@@ -129,8 +124,7 @@ static void __net_exit vqos_net_exit(struct net *net)
 {
 	struct vqos_net *vn = vqos_pernet(net);
 
-	/* Unregistering waits for the hooks in flight (synchronize_net). */
-	vqos_hooks_uninit(net);
+	vqos_hooks_uninit(vn);
 	vqos_proc_uninit(vn);
 	vqos_flow_table_uninit(vn);
 	vqos_config_uninit(vn);

@@ -224,6 +224,18 @@ static void vqos_nl_parse_params(struct nlattr **tb, struct vqos_flow_params *p)
 		     clamp_t(u32, READ_ONCE(vqos_idle_timeout), 1, 86400);
 }
 
+static int vqos_nl_activate(struct vqos_net *vn, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	mutex_lock(&vn->lock);
+	err = vqos_hooks_enable(vn);
+	mutex_unlock(&vn->lock);
+	if (err)
+		NL_SET_ERR_MSG(extack, "voiceqos: cannot register the netfilter hooks");
+	return err;
+}
+
 static int vqos_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vqos_net *vn = vqos_pernet(genl_info_net(info));
@@ -241,6 +253,9 @@ static int vqos_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	vqos_nl_parse_params(tb, &p);
+	err = vqos_nl_activate(vn, info->extack);
+	if (err)
+		return err;
 	return vqos_flow_new(vn, &key, &p, nla_get_flag(info->attrs[VOICEQOS_A_EXCL]),
 			     info->extack);
 }
@@ -563,6 +578,11 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&vn->lock);
+	err = vqos_hooks_enable(vn);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "voiceqos: cannot register the netfilter hooks");
+		goto out;
+	}
 	old = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
 	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
 	if (!cfg) {

@@ -50,6 +50,7 @@ struct vqos_net {
 	struct rhashtable flows;
 	/* Serialises every change of the table and the list (not lookups). */
 	struct mutex lock;
+	bool hooks_on;			/* see vqos_hooks_enable() */
 	struct list_head flow_list;
 	unsigned int n_flows;		/* read locklessly by the hook */
 	unsigned int n_wild;		/* read locklessly by the hook */

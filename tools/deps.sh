@@ -21,7 +21,7 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev sparse
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 	libmnl-dev pkg-config iproute2 iperf3 tcpdump util-linux procps psmisc python3
-	jq valgrind
+	jq valgrind nftables
 	linux-source-6.12
 )
 

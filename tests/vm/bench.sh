@@ -75,6 +75,8 @@ declare -A runs=()
 for ((r = 1; r <= ROUNDS; r++)); do
 	pps no_module; runs[none]+=" $PPS"
 	insmod "$VQOS_MODULE" max_flows=$((BIG + 1000))
+	# As an agent does at start: this brings the hooks into rtr (and only rtr).
+	vqq config set sip-ports 5060
 	pps flows_0; runs[f0]+=" $PPS"
 	load "$TMPD/1k.batch" 1000
 	pps flows_1k_miss; runs[f1k]+=" $PPS"

@@ -34,6 +34,47 @@ trap cleanup EXIT
 
 # ---- cases ----------------------------------------------------------------------------
 
+# The kernel loads the module itself when a program asks genl for the family by name
+# (MODULE_ALIAS_GENL_FAMILY). The guest's /lib/modules is Debian's and read-only, so the
+# module goes into a one-module tree of its own and the kernel's modprobe helper is pointed
+# at it; the request_module() -> modprobe -> alias path is the real one.
+case_autoload() {
+	local abi tree=$TMPD/modtree old
+	abi=$(uname -r)
+	if grep -q '^voiceqos ' /proc/modules; then pp rmmod voiceqos; fi
+	mkdir -p "$tree/lib/modules/$abi/extra"
+	cp "$VQOS_MODULE" "$tree/lib/modules/$abi/extra/"
+	pp depmod -b "$tree" "$abi"
+	grep -q 'family-voiceqos' "$tree/lib/modules/$abi/modules.alias"
+	printf '#!/bin/sh\nexec /sbin/modprobe -d %s "$@"\n' "$tree" >"$TMPD/modprobe"
+	chmod +x "$TMPD/modprobe"
+	old=$(cat /proc/sys/kernel/modprobe)
+	echo "$TMPD/modprobe" >/proc/sys/kernel/modprobe
+	vq stats >/dev/null || { echo "$old" >/proc/sys/kernel/modprobe; fail "stats did not autoload"; }
+	echo "$old" >/proc/sys/kernel/modprobe
+	grep -q '^voiceqos ' /proc/modules
+	pp rmmod voiceqos
+}
+
+# A namespace that never used voiceqos has no hooks of it (so its packets skip
+# nf_hook_slow()); its first CONFIG_SET brings them in, for both families.
+case_lazy_hooks() {
+	local ns=vqlazy-$RUN
+	modprobe nfnetlink_hook
+	pp ip netns add "$ns"
+	ip netns exec "$ns" nft list hooks >"$TMPD/hooks.before" 2>&1 || true
+	cat "$TMPD/hooks.before"
+	if grep -q vqos_hook "$TMPD/hooks.before"; then
+		ip netns del "$ns"
+		fail "a new namespace already has voiceqos hooks"
+	fi
+	ip netns exec "$ns" "$VQOS_BIN" config set sip-ports 5060
+	ip netns exec "$ns" nft list hooks >"$TMPD/hooks.after"
+	ip netns del "$ns"
+	cat "$TMPD/hooks.after"
+	[[ $(grep -c vqos_hook "$TMPD/hooks.after") == 6 ]]
+}
+
 case_module_load() {
 	local dep deps
 	[[ -n ${VQOS_MODULE:-} && -f $VQOS_MODULE ]] || fail "VQOS_MODULE '${VQOS_MODULE:-}' is not a file"
@@ -578,7 +619,9 @@ run_case_sub() {
 	emit_lines <"$TMPD/subresults"
 }
 
+run_case autoload case_autoload
 run_case module_load case_module_load
+run_case lazy_hooks case_lazy_hooks
 grep -q '^voiceqos ' /proc/modules || MODULE_OK=0
 run_case topology case_topology
 run_case unmatched_untouched case_unmatched_untouched

@@ -9,7 +9,10 @@
  * userspace agent installs, and mirrors SIP signalling to that agent. It is
  * driven over generic netlink, family VOICEQOS_GENL_NAME, version
  * VOICEQOS_GENL_VERSION. All state is per network namespace: every command
- * acts on the namespace of the requesting socket.
+ * acts on the namespace of the requesting socket. A namespace starts passive,
+ * without netfilter hooks, so that namespaces that never use voiceqos pay
+ * nothing per packet: its first FLOW_NEW or CONFIG_SET brings the hooks in
+ * (an agent sets its configuration when it starts), and they stay.
  *
  * Every command needs CAP_NET_ADMIN in the initial user namespace: the
  * changing ones (FLOW_NEW, FLOW_DEL, FLOW_FLUSH, CONFIG_SET) because they
