@@ -24,6 +24,7 @@ static const struct {
 	{ "flows", VOICEQOS_STATS_A_FLOWS, MNL_TYPE_U32 },
 	{ "max_flows", VOICEQOS_STATS_A_MAX_FLOWS, MNL_TYPE_U32 },
 	{ "expired", VOICEQOS_STATS_A_EXPIRED, MNL_TYPE_U64 },
+	{ "hooks", VOICEQOS_STATS_A_HOOKS, MNL_TYPE_U32 },
 };
 
 #define NSTATS (sizeof(stat_names) / sizeof(stat_names[0]))

@@ -190,7 +190,7 @@ int vqos_hooks_enable(struct vqos_net *vn)
 		return 0;
 	err = nf_register_net_hooks(vn->net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
 	if (!err)
-		vn->hooks_on = true;
+		WRITE_ONCE(vn->hooks_on, true);
 	return err;
 }
 
@@ -199,5 +199,5 @@ void vqos_hooks_uninit(struct vqos_net *vn)
 {
 	if (vn->hooks_on)
 		nf_unregister_net_hooks(vn->net, vqos_nf_ops, ARRAY_SIZE(vqos_nf_ops));
-	vn->hooks_on = false;
+	WRITE_ONCE(vn->hooks_on, false);
 }

@@ -648,7 +648,8 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	if (nla_put_u32(msg, VOICEQOS_STATS_A_FLOWS, READ_ONCE(vn->n_flows)) ||
 	    nla_put_u32(msg, VOICEQOS_STATS_A_MAX_FLOWS, READ_ONCE(vqos_max_flows)) ||
 	    nla_put_u64_64bit(msg, VOICEQOS_STATS_A_EXPIRED, atomic64_read(&vn->expired),
-			      VOICEQOS_STATS_A_PAD))
+			      VOICEQOS_STATS_A_PAD) ||
+	    nla_put_u32(msg, VOICEQOS_STATS_A_HOOKS, READ_ONCE(vn->hooks_on)))
 		goto nla_put_failure;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);

@@ -139,8 +139,9 @@ static int vqos_stats_show(struct seq_file *seq, void *v)
 	vqos_stats_read(vn, stats);
 	for (i = 0; i < VQOS_STAT_MAX; i++)
 		seq_printf(seq, "%s %llu\n", vqos_stat_names[i], stats[i]);
-	seq_printf(seq, "flows %u\nmax_flows %u\nexpired %lld\n", READ_ONCE(vn->n_flows),
-		   READ_ONCE(vqos_max_flows), (s64)atomic64_read(&vn->expired));
+	seq_printf(seq, "flows %u\nmax_flows %u\nexpired %lld\nhooks %u\n",
+		   READ_ONCE(vn->n_flows), READ_ONCE(vqos_max_flows),
+		   (s64)atomic64_read(&vn->expired), READ_ONCE(vn->hooks_on));
 	return 0;
 }
 

@@ -57,22 +57,27 @@ case_autoload() {
 }
 
 # A namespace that never used voiceqos has no hooks of it (so its packets skip
-# nf_hook_slow()); its first CONFIG_SET brings them in, for both families.
+# nf_hook_slow()); its first CONFIG_SET brings them in, for both families. Seen from
+# outside with `nft list hooks` where the kernel has nfnetlink_hook (Debian's 6.12, not
+# 6.1), and from the module's own "hooks" counter everywhere.
 case_lazy_hooks() {
-	local ns=vqlazy-$RUN
-	modprobe nfnetlink_hook
+	local ns=vqlazy-$RUN nft=0
+	modprobe nfnetlink_hook 2>/dev/null && nft=1
 	pp ip netns add "$ns"
-	ip netns exec "$ns" nft list hooks >"$TMPD/hooks.before" 2>&1 || true
-	cat "$TMPD/hooks.before"
-	if grep -q vqos_hook "$TMPD/hooks.before"; then
-		ip netns del "$ns"
-		fail "a new namespace already has voiceqos hooks"
-	fi
+	ip netns exec "$ns" awk '$1 == "hooks" { print $2 }' /proc/net/voiceqos/stats >"$TMPD/h0"
+	((nft)) && ip netns exec "$ns" nft list hooks >"$TMPD/hooks.before" 2>&1
 	ip netns exec "$ns" "$VQOS_BIN" config set sip-ports 5060
-	ip netns exec "$ns" nft list hooks >"$TMPD/hooks.after"
+	ip netns exec "$ns" awk '$1 == "hooks" { print $2 }' /proc/net/voiceqos/stats >"$TMPD/h1"
+	((nft)) && ip netns exec "$ns" nft list hooks >"$TMPD/hooks.after"
 	ip netns del "$ns"
-	cat "$TMPD/hooks.after"
-	[[ $(grep -c vqos_hook "$TMPD/hooks.after") == 6 ]]
+	[[ $(cat "$TMPD/h0") == 0 && $(cat "$TMPD/h1") == 1 ]]
+	if ((nft)); then
+		cat "$TMPD/hooks.after"
+		! grep -q vqos_hook "$TMPD/hooks.before"
+		[[ $(grep -c vqos_hook "$TMPD/hooks.after") == 6 ]]
+	else
+		note "no nfnetlink_hook in this kernel: only the module's own counter checked"
+	fi
 }
 
 case_module_load() {

@@ -182,6 +182,8 @@
  *        VOICEQOS_STATS_A_FLOWS: NLA_U32, flows installed now
  *        VOICEQOS_STATS_A_MAX_FLOWS: NLA_U32, the bound
  *        VOICEQOS_STATS_A_EXPIRED: NLA_U64, flows removed by idle expiry
+ *        VOICEQOS_STATS_A_HOOKS: NLA_U32, 1 once the namespace has its hooks
+ *                                (its first FLOW_NEW or CONFIG_SET), else 0
  *
  * Multicast group VOICEQOS_MCGRP_EVENTS
  * -------------------------------------
@@ -357,6 +359,7 @@ enum voiceqos_stats_attr {
 	VOICEQOS_STATS_A_MAX_FLOWS,
 	VOICEQOS_STATS_A_EXPIRED,
 	VOICEQOS_STATS_A_PAD,
+	VOICEQOS_STATS_A_HOOKS,
 	__VOICEQOS_STATS_A_LAST
 };
 
