@@ -11,6 +11,7 @@
 #include "netns.h"
 
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
@@ -99,16 +100,20 @@ static bool vqos_flow_latch(struct vqos_flow *flow, const union vqos_addr *src,
  * @key: the packet's key; its source is cleared if a wildcard is tried
  * @latched: set if this packet latched a wildcard flow
  *
- * Must be called under rcu_read_lock(). Takes no lock: the exact key first,
- * then, only if the namespace has wildcard flows, the destination alone.
+ * Must be called under rcu_read_lock(). Takes no lock: the destination port
+ * filter, the exact key, then, only if the namespace has wildcard flows, the
+ * destination alone.
  */
 struct vqos_flow *vqos_flow_lookup(struct vqos_net *vn,
 				   struct vqos_flow_key *key, bool *latched)
 {
+	const u8 *refs = rcu_dereference(vn->dport_refs);
 	struct vqos_flow *flow;
 	union vqos_addr src;
 	__be16 sport;
 
+	if (!refs || !READ_ONCE(refs[ntohs(key->dport)]))
+		return NULL;
 	flow = rhashtable_lookup(&vn->flows, key, vqos_flow_rht_params);
 	if (flow || !READ_ONCE(vn->n_wild))
 		return flow;
@@ -174,16 +179,57 @@ static void vqos_flow_free_rcu(struct rcu_head *rcu)
 	kmem_cache_free(vqos_flow_cache, container_of(rcu, struct vqos_flow, rcu));
 }
 
-static void vqos_flow_unlink(struct vqos_net *vn, struct vqos_flow *flow)
+/*
+ * Destination ports in use, one saturating byte per port: a packet whose
+ * destination port no flow has is not looked up at all. That is most of a
+ * router's UDP (DNS, QUIC, VPNs), and it keeps the hash table out of the
+ * cache for them. A count that reached 255 stays there: a port that popular
+ * only costs the lookup it would have cost anyway.
+ */
+#define VQOS_PORT_STICKY U8_MAX
+
+static int vqos_flow_port_get(struct vqos_net *vn, __be16 port)
+{
+	u8 *refs = rcu_dereference_protected(vn->dport_refs, lockdep_is_held(&vn->lock));
+	u16 p = ntohs(port);
+
+	if (!refs) {
+		refs = kvzalloc(U16_MAX + 1, GFP_KERNEL_ACCOUNT);
+		if (!refs)
+			return -ENOMEM;
+		rcu_assign_pointer(vn->dport_refs, refs);
+	}
+	if (refs[p] != VQOS_PORT_STICKY)
+		WRITE_ONCE(refs[p], refs[p] + 1);
+	return 0;
+}
+
+static void vqos_flow_port_put(struct vqos_net *vn, __be16 port)
+{
+	u8 *refs = rcu_dereference_protected(vn->dport_refs, lockdep_is_held(&vn->lock));
+	u16 p = ntohs(port);
+
+	if (refs[p] != VQOS_PORT_STICKY)
+		WRITE_ONCE(refs[p], refs[p] - 1);
+}
+
+/* What is left to do once a flow is out of the hash table. */
+static void vqos_flow_forget(struct vqos_net *vn, struct vqos_flow *flow)
 {
 	lockdep_assert_held(&vn->lock);
-	rhashtable_remove_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
 	list_del(&flow->list);
+	vqos_flow_port_put(vn, flow->key.dport);
 	WRITE_ONCE(vn->n_flows, vn->n_flows - 1);
 	if (vqos_flow_key_is_wild(&flow->key))
 		WRITE_ONCE(vn->n_wild, vn->n_wild - 1);
 	vn->gen++;
 	call_rcu(&flow->rcu, vqos_flow_free_rcu);
+}
+
+static void vqos_flow_unlink(struct vqos_net *vn, struct vqos_flow *flow)
+{
+	rhashtable_remove_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
+	vqos_flow_forget(vn, flow);
 }
 
 static struct vqos_flow *vqos_flow_alloc(const struct vqos_flow_key *key,
@@ -294,8 +340,16 @@ int vqos_flow_new(struct vqos_net *vn, const struct vqos_flow_key *key,
 	}
 	if (wild)
 		vqos_flow_set_source(flow, &key->src, key->sport);
+	/* The port first: a packet that sees the flow must not be filtered out. */
+	err = vqos_flow_port_get(vn, hkey.dport);
+	if (err) {
+		kmem_cache_free(vqos_flow_cache, flow);
+		NL_SET_ERR_MSG(extack, "voiceqos: out of memory for the port filter");
+		goto out;
+	}
 	err = rhashtable_insert_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
 	if (err) {
+		vqos_flow_port_put(vn, hkey.dport);
 		kmem_cache_free(vqos_flow_cache, flow);
 		NL_SET_ERR_MSG(extack, "voiceqos: cannot insert the flow");
 		goto out;
@@ -389,13 +443,8 @@ static void vqos_flow_gc_work(struct work_struct *work)
 		/* Unhash first so that the counters reported are final. */
 		rhashtable_remove_fast(&vn->flows, &flow->node, vqos_flow_rht_params);
 		vqos_netlink_notify_expired(vn, flow);
-		list_del(&flow->list);
-		WRITE_ONCE(vn->n_flows, vn->n_flows - 1);
-		if (vqos_flow_key_is_wild(&flow->key))
-			WRITE_ONCE(vn->n_wild, vn->n_wild - 1);
-		vn->gen++;
+		vqos_flow_forget(vn, flow);
 		atomic64_inc(&vn->expired);
-		call_rcu(&flow->rcu, vqos_flow_free_rcu);
 		cond_resched();
 	}
 	if (vn->n_flows)
@@ -445,6 +494,8 @@ void vqos_flow_table_uninit(struct vqos_net *vn)
 	cancel_delayed_work_sync(&vn->gc_work);
 	vqos_flow_flush(vn);
 	rhashtable_destroy(&vn->flows);
+	/* The hooks are gone (or were never there): nobody reads the filter. */
+	kvfree(rcu_dereference_protected(vn->dport_refs, true));
 }
 
 int __init vqos_flow_init(void)

@@ -629,6 +629,44 @@ static void vqos_flow_test_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vqos_flow_idle(c->last_seen, c->now, c->timeout), c->idle);
 }
 
+/* The destination port filter counts flows per port and never forgets a busy one. */
+static void vqos_flow_test_port_filter(struct kunit *test)
+{
+	struct vqos_flow_key a = flow_key(test, V4, "10.0.0.1", 4000, "10.0.0.2", 5000);
+	struct vqos_flow_key b = flow_key(test, V4, "10.0.0.3", 4000, "10.0.0.2", 5000);
+	struct vqos_net *vn = test->priv;
+	struct vqos_flow_key k;
+	const u8 *refs;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, flow_add(test, &a, 1, true), 0);
+	KUNIT_ASSERT_EQ(test, flow_add(test, &b, 2, true), 0);
+	refs = rcu_dereference_protected(vn->dport_refs, true);
+	KUNIT_ASSERT_NOT_NULL(test, refs);
+	KUNIT_EXPECT_EQ(test, refs[5000], 2);
+	KUNIT_EXPECT_EQ(test, refs[4000], 0);
+	/* Replacing a flow does not count its port twice. */
+	KUNIT_ASSERT_EQ(test, flow_add(test, &b, 3, false), 0);
+	KUNIT_EXPECT_EQ(test, refs[5000], 2);
+
+	KUNIT_EXPECT_EQ(test, vqos_flow_del(vn, &a), 0);
+	KUNIT_EXPECT_EQ(test, refs[5000], 1);
+	KUNIT_EXPECT_EQ(test, flow_cookie_of(test, &b), 3ULL);
+	KUNIT_EXPECT_EQ(test, vqos_flow_del(vn, &b), 0);
+	KUNIT_EXPECT_EQ(test, refs[5000], 0);
+	KUNIT_EXPECT_NULL(test, flow_get(test, &b, NULL));
+
+	/* 300 flows on one port: the count sticks at 255 and stays after they go. */
+	for (i = 0; i < 300; i++) {
+		k = flow_key(test, V4, "10.0.0.1", 1000 + i, "10.0.0.2", 6000);
+		KUNIT_ASSERT_EQ(test, flow_add(test, &k, 77, true), 0);
+	}
+	KUNIT_EXPECT_EQ(test, refs[6000], U8_MAX);
+	KUNIT_EXPECT_EQ(test, vqos_flow_del_cookie(vn, 77), 0);
+	KUNIT_EXPECT_EQ(test, refs[6000], U8_MAX);
+	KUNIT_EXPECT_NULL(test, flow_get(test, &k, NULL));
+}
+
 static struct kunit_case vqos_flow_test_cases[] = {
 	KUNIT_CASE_PARAM(vqos_flow_test_match, flow_match_gen_params),
 	KUNIT_CASE_PARAM(vqos_flow_test_wild, flow_wild_gen_params),
@@ -641,6 +679,7 @@ static struct kunit_case vqos_flow_test_cases[] = {
 	KUNIT_CASE(vqos_flow_test_del),
 	KUNIT_CASE(vqos_flow_test_del_cookie),
 	KUNIT_CASE(vqos_flow_test_many),
+	KUNIT_CASE(vqos_flow_test_port_filter),
 	KUNIT_CASE_PARAM(vqos_flow_test_idle, flow_idle_gen_params),
 	{}
 };

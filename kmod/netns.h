@@ -54,6 +54,7 @@ struct vqos_net {
 	struct list_head flow_list;
 	unsigned int n_flows;		/* read locklessly by the hook */
 	unsigned int n_wild;		/* read locklessly by the hook */
+	u8 __rcu *dport_refs;		/* flows per destination port, see flow.c */
 	u32 gen;			/* bumped on every change, for dumps */
 	struct vqos_config __rcu *cfg;
 	struct vqos_pcpu_stats __percpu *stats;
