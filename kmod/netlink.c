@@ -496,6 +496,26 @@ static int vqos_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* The start of a GET reply: a message with its top-level nest open. */
+static void *vqos_nl_reply_new(struct genl_info *info, u8 cmd, int attr,
+			       struct sk_buff **msgp, struct nlattr **nestp)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put_reply(msg, info, &vqos_genl_family, 0, cmd);
+	*nestp = hdr ? nla_nest_start(msg, attr) : NULL;
+	if (!*nestp) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	*msgp = msg;
+	return hdr;
+}
+
 static int vqos_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vqos_net *vn = vqos_pernet(genl_info_net(info));
@@ -504,15 +524,9 @@ static int vqos_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &vqos_genl_family, 0, VOICEQOS_CMD_CONFIG_GET);
+	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_CONFIG_GET, VOICEQOS_A_CONFIG, &msg, &nest);
 	if (!hdr)
-		goto nla_put_failure;
-	nest = nla_nest_start(msg, VOICEQOS_A_CONFIG);
-	if (!nest)
-		goto nla_put_failure;
+		return -ENOMEM;
 
 	mutex_lock(&vn->lock);
 	cfg = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
@@ -632,15 +646,9 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	unsigned int i;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &vqos_genl_family, 0, VOICEQOS_CMD_STATS_GET);
+	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_STATS_GET, VOICEQOS_A_STATS, &msg, &nest);
 	if (!hdr)
-		goto nla_put_failure;
-	nest = nla_nest_start(msg, VOICEQOS_A_STATS);
-	if (!nest)
-		goto nla_put_failure;
+		return -ENOMEM;
 	vqos_stats_read(vn, v);
 	for (i = 0; i < VQOS_STAT_MAX; i++)
 		if (nla_put_u64_64bit(msg, vqos_stat_attr[i], v[i], VOICEQOS_STATS_A_PAD))

@@ -12,7 +12,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${VQOS_BENCH_SECONDS:-3}
-ROUNDS=${VQOS_BENCH_ROUNDS:-3}
+ROUNDS=${VQOS_BENCH_ROUNDS:-5}
 BIG=${VQOS_BENCH_FLOWS:-100000}
 SIZE=172		# G.711 20 ms: 160 bytes of payload + RTP header, as an IP packet 200
 
@@ -28,10 +28,12 @@ trap cleanup EXIT
 pps() {
 	local name=$1 port=${2:-9000} got
 	rm -f "$TMPD/ready.sink"
-	ip netns exec "$NS_WAN" "$T/udpsink" --bind "$WAN4:$port" --duration $((DURATION + 4)) \
+	# Pinned, so that every run splits the work between the two vCPUs the same way:
+	# sender (and the forwarding it triggers) on one, receiver on the other.
+	ip netns exec "$NS_WAN" taskset -c 1 "$T/udpsink" --bind "$WAN4:$port" --duration $((DURATION + 4)) \
 		--idle 1 --ready "$TMPD/ready.sink" >"$TMPD/sink" 2>&1 &
 	wait_file "$TMPD/ready.sink"
-	ip netns exec "$NS_LAN" "$T/udpflood" --src "$LAN4:4000" --dst "$WAN4:$port" \
+	ip netns exec "$NS_LAN" taskset -c 0 "$T/udpflood" --src "$LAN4:4000" --dst "$WAN4:$port" \
 		--duration "$DURATION" --size $SIZE >"$TMPD/flood" 2>&1
 	wait
 	got=$(kv "$TMPD/sink" pps)
@@ -62,7 +64,7 @@ load() {
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 slab_line() { awk '$1 == "vqos_flow" { print $2, $4 }' /proc/slabinfo; }
-median() { tr ' ' '\n' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 topology_up >/dev/null
 modprobe -a nf_conntrack >/dev/null 2>&1 || true
