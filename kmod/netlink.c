@@ -600,6 +600,7 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	old = rcu_dereference_protected(vn->cfg, lockdep_is_held(&vn->lock));
 	cfg = kmemdup(old, sizeof(*old), GFP_KERNEL);
 	if (!cfg) {
+		NL_SET_ERR_MSG(info->extack, "voiceqos: out of memory for the configuration");
 		err = -ENOMEM;
 		goto out;
 	}

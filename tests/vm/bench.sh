@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Guest side of `make bench` (tests/bench.sh): forwarded UDP packets/s through rtr with no
-# module, and with the module holding 0, 1k and 100k flows, measured in one boot so that
-# the ratios compare like with like; then kernel memory per flow at 100k flows. Prints
+# module, with an empty nftables forward chain (what any netfilter hook costs), and with
+# the module holding 0, 1k and 100k flows, measured in one boot so that the ratios compare
+# like with like; then kernel memory per flow at 100k flows. Prints
 # figures only: a benchmark, not a test, asserts nothing about speed.
 #
 # Figures go to stdout and $VQOS_RESULT as "bench: NAME VALUE (how)" lines.
@@ -76,6 +77,11 @@ make_batch "$BIG" "$TMPD/big.batch"
 declare -A runs=()
 for ((r = 1; r <= ROUNDS; r++)); do
 	pps no_module; runs[none]+=" $PPS"
+	# Reference: what any netfilter hook costs here, an empty nftables forward chain.
+	ip netns exec "$NS_RTR" nft add table inet vqbench
+	ip netns exec "$NS_RTR" nft add chain inet vqbench relay '{ type filter hook forward priority 0; }'
+	pps nft_empty_chain; runs[nft]+=" $PPS"
+	ip netns exec "$NS_RTR" nft delete table inet vqbench
 	insmod "$VQOS_MODULE" max_flows=$((BIG + 1000))
 	# As an agent does at start: this brings the hooks into rtr (and only rtr).
 	vqq config set sip-ports 5060
@@ -102,6 +108,7 @@ done
 base=$(median <<<"${runs[none]}")
 ratio() { awk -v a="$(median <<<"$1")" -v b="$base" 'BEGIN { printf "%.3f", b ? a / b : 0 }'; }
 figure "baseline_pps $base (median of:${runs[none]})"
+figure "ratio_nft_empty_chain $(ratio "${runs[nft]}") (pps:${runs[nft]})"
 figure "ratio_flows_0 $(ratio "${runs[f0]}") (pps:${runs[f0]})"
 figure "ratio_flows_1k_miss $(ratio "${runs[f1k]}") (pps:${runs[f1k]})"
 figure "ratio_flows_100k_miss $(ratio "${runs[f100k]}") (pps:${runs[f100k]})"
