@@ -20,17 +20,6 @@
 #include <linux/udp.h>
 #include <net/tcp.h>
 
-bool vqos_sip_port(const struct vqos_config *cfg, __be16 sport, __be16 dport)
-{
-	u16 s = ntohs(sport), d = ntohs(dport);
-	unsigned int i;
-
-	for (i = 0; i < cfg->n_sip_ports; i++)
-		if (cfg->sip_ports[i] == s || cfg->sip_ports[i] == d)
-			return true;
-	return false;
-}
-
 /* Payload bounds of the packet; false if there is nothing worth a copy. */
 static bool vqos_sip_payload(struct sk_buff *skb, const struct vqos_pkt *pkt,
 			     struct vqos_sip_meta *m)

@@ -6,11 +6,12 @@
 #ifndef _VQOS_SIP_H
 #define _VQOS_SIP_H
 
+#include "netns.h"
+
 #include <linux/types.h>
 
 struct nf_hook_state;
 struct sk_buff;
-struct vqos_config;
 struct vqos_net;
 struct vqos_pkt;
 
@@ -27,7 +28,19 @@ struct vqos_sip_meta {
 	u8 tcp_flags;
 };
 
-bool vqos_sip_port(const struct vqos_config *cfg, __be16 sport, __be16 dport);
+/* Asked of every TCP and UDP packet in an active namespace, hence inline. */
+static inline bool vqos_sip_port(const struct vqos_config *cfg, __be16 sport,
+				 __be16 dport)
+{
+	u16 s = ntohs(sport), d = ntohs(dport);
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_sip_ports; i++)
+		if (cfg->sip_ports[i] == s || cfg->sip_ports[i] == d)
+			return true;
+	return false;
+}
+
 void vqos_sip_mirror(struct vqos_net *vn, const struct vqos_config *cfg,
 		     struct sk_buff *skb, const struct nf_hook_state *state,
 		     const struct vqos_pkt *pkt);
