@@ -23,6 +23,9 @@ PACKAGES=(
 	libmnl-dev pkg-config iproute2 iperf3 tcpdump util-linux procps psmisc python3
 	jq valgrind nftables
 	linux-source-6.12
+	libosip2-dev libinih-dev libpcap-dev libnl-route-3-dev sip-tester tshark
+	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-mipsel-linux-gnu
+	libc6-dev-mips-cross qemu-user musl-tools
 )
 
 say() { echo "deps: $*"; }

@@ -24,11 +24,20 @@ const char *t_capture_end(void);
 /* Splits a command line into a NULL-terminated argv; t_free_argv after. */
 int t_argv(const char *line, char ***argv, char **buf);
 
-void test_addr(void);
-void test_json(void);
-void test_print(void);
-void test_flow_args(void);
-void test_split(void);
-void test_genl(void);
+/*
+ * Suites register themselves, so that a new test file needs no edit
+ * anywhere else: T_SUITE(addr) { ... checks ... }. They run in name order.
+ */
+void t_register(const char *name, void (*fn)(void));
+#define T_SUITE(name)							\
+	static void test_##name(void);					\
+	__attribute__((constructor)) static void t_reg_##name(void)	\
+	{								\
+		t_register(#name, test_##name);				\
+	}								\
+	static void test_##name(void)
+
+/* A file under tests/unit/ (corpora, fixtures), for suites that read them. */
+const char *t_path(const char *rel);
 
 #endif

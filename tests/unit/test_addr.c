@@ -395,7 +395,7 @@ static void marks_ports_misc(void)
 	}
 }
 
-void test_addr(void)
+T_SUITE(addr)
 {
 	endpoints();
 	numbers();

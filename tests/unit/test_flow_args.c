@@ -126,7 +126,7 @@ static void full_add(void)
 	free(buf);
 }
 
-void test_flow_args(void)
+T_SUITE(flow_args)
 {
 	errors();
 	full_add();

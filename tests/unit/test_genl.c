@@ -38,7 +38,7 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void test_genl(void)
+T_SUITE(genl)
 {
 	struct count_ctx c = { 0 };
 	struct nlmsghdr *nlh;

@@ -116,7 +116,7 @@ static void writer(void)
 	free(buf);
 }
 
-void test_json(void)
+T_SUITE(json)
 {
 	escaping();
 	writer();

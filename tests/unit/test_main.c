@@ -88,16 +88,55 @@ int t_argv(const char *line, char ***argv, char **buf)
 	return vq_split_line(*buf, argv, &err);
 }
 
-int main(void)
+#define T_MAX_SUITES 64
+static struct {
+	const char *name;
+	void (*fn)(void);
+} suites[T_MAX_SUITES];
+static unsigned int n_suites;
+
+void t_register(const char *name, void (*fn)(void))
 {
+	if (n_suites == T_MAX_SUITES) {
+		fprintf(stderr, "test_main: more than %d suites\n", T_MAX_SUITES);
+		abort();
+	}
+	suites[n_suites].name = name;
+	suites[n_suites++].fn = fn;
+}
+
+static int suite_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char path_buf[4096];
+
+const char *t_path(const char *rel)
+{
+	const char *dir = getenv("VQ_UNIT_DIR");
+
+	snprintf(path_buf, sizeof(path_buf), "%s/%s", dir ? dir : UNIT_DIR, rel);
+	return path_buf;
+}
+
+/* unit-tests [SUITE...]: all suites, or only the named ones. */
+int main(int argc, char *argv[])
+{
+	unsigned int i;
+	int k;
+
 	/* Make the output order deterministic when piped. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	test_split();
-	test_addr();
-	test_json();
-	test_print();
-	test_flow_args();
-	test_genl();
+	qsort(suites, n_suites, sizeof(suites[0]), suite_cmp);
+	for (i = 0; i < n_suites; i++) {
+		bool run = argc < 2;
+
+		for (k = 1; k < argc; k++)
+			run |= !strcmp(argv[k], suites[i].name);
+		if (run)
+			suites[i].fn();
+	}
 	printf("%u passed, %u failed\n", t_passed, t_failed);
 	return t_failed ? 1 : 0;
 }

@@ -365,7 +365,7 @@ static void sip(void)
 		"accepted");
 }
 
-void test_print(void)
+T_SUITE(print)
 {
 	round_trip();
 	kernel_reply();

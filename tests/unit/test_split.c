@@ -5,7 +5,7 @@
 #include "common.h"
 #include "test.h"
 
-void test_split(void)
+T_SUITE(split)
 {
 	static const struct {
 		const char *in;

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * /etc/voiceqos/voiceqos.conf, read with inih. Every error is reported as
+ * "FILE:LINE: what was wrong" and the whole file is refused: a daemon that
+ * half-applies a config is worse than one that does not start (or, on
+ * SIGHUP, keeps the config it had). Unknown sections and keys are errors,
+ * so that a typo never silently falls back to a default.
+ */
+#ifndef VQ_CONFIG_H
+#define VQ_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bandwidth.h"
+
+#define VQ_DEFAULT_CONF "/etc/voiceqos/voiceqos.conf"
+#define VQ_DEFAULT_SOCKET "/run/voiceqos/voiceqosd.sock"
+#define VQ_MAX_PORTS 16		/* the module's VOICEQOS_MAX_SIP_PORTS */
+#define VQ_MAX_TRUSTED 64
+
+struct vq_prefix {
+	uint16_t family;
+	uint8_t addr[16];
+	uint8_t len;		/* prefix length in bits */
+};
+
+enum vq_log_target { VQ_LOG_STDERR, VQ_LOG_SYSLOG };
+
+struct vq_config {
+	char path[256];			/* where it was read from, "" = defaults */
+	struct {			/* [daemon] */
+		enum vq_log_target log;	/* log = stderr | syslog */
+		int log_level;		/* log_level = error|warning|info|debug (LOG_*) */
+		char socket[108];	/* socket = control socket path */
+	} daemon;
+	struct {			/* [sip] */
+		uint16_t ports[VQ_MAX_PORTS];	/* ports = 5060 5080 */
+		unsigned int nports;
+		/* trusted = 192.0.2.0/24, 2001:db8::1 (empty = trust all) */
+		struct vq_prefix trusted[VQ_MAX_TRUSTED];
+		unsigned int ntrusted;
+		uint8_t dscp;		/* dscp = CS3: the SIP packets themselves */
+		uint32_t mirror_rate;	/* mirror_rate = copies/s (kernel bound) */
+	} sip;
+	struct {			/* [media] */
+		uint8_t voice_dscp;	/* voice_dscp = EF */
+		uint8_t video_dscp;	/* video_dscp = AF41 */
+		uint8_t image_dscp;	/* image_dscp = EF (T.38) */
+		/* link = ethernet | vlan | pppoe | BYTES; the *_kbps and
+		 * rtcp_percent keys: see struct vq_bw_cfg */
+		struct vq_bw_cfg bw;
+	} media;
+	struct {			/* [kernel] */
+		uint32_t voice_priority;	/* voice_priority = 1:10 (tc classid), 0 = none */
+		uint32_t video_priority;	/* video_priority = 1:10 */
+		uint32_t be_priority;	/* be_priority = classid for demoted packets */
+		uint8_t fallback_dscp;	/* fallback_dscp = BE (demoted packets) */
+		uint32_t mark, mark_mask;	/* mark = 0x10/0xff, 0 = none */
+		uint32_t flow_timeout;	/* flow_timeout = idle seconds (0: module default) */
+	} kernel;
+	struct {			/* [dialog] */
+		uint32_t max_dialogs;	/* max_dialogs = 10000 */
+		uint32_t early_timeout;	/* early_timeout = s before an unanswered INVITE is dropped */
+		uint32_t idle_timeout;	/* idle_timeout = s without SIP or media before a call ends */
+	} dialog;
+};
+
+void vq_config_defaults(struct vq_config *c);
+/*
+ * Reads path into *c (defaults first, then the file). Returns 0, or -1
+ * with "PATH:LINE: message" (or "PATH: strerror") in err; *c is then
+ * unchanged.
+ */
+int vq_config_load(const char *path, struct vq_config *c, char *err,
+		   size_t errlen);
+/* Does addr (family, 4/16 bytes) fall in a trusted prefix (or is the list empty)? */
+bool vq_config_trusted(const struct vq_config *c, uint16_t family,
+		       const uint8_t *addr);
+
+#endif
