@@ -282,7 +282,7 @@ static bool normalise(struct parse *p, char *s, char *out, size_t outlen,
 	/* +2: the newline and the NUL in inih's buffer */
 	if (n + 2 > outlen) {
 		fail(p, "line too long (at most %zu characters without comments)",
-		     outlen - 3);
+		     outlen - 2);
 		return false;
 	}
 	snprintf(out, outlen, "%s\n", s);
