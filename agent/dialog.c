@@ -404,7 +404,10 @@ static void call_apply(struct vq_dialogs *d, struct call *c, uint64_t now)
 		err = d->ops->del(d->ctx, p, &p->flows[i]);
 		if (err)
 			flow_error(d, c, "del", &p->flows[i], err);
-		p->flows[i] = p->flows[--p->nflows];
+		/* Order kept: the installed set reads in m= line order. */
+		memmove(&p->flows[i], &p->flows[i + 1],
+			(p->nflows - i - 1) * sizeof(p->flows[0]));
+		p->nflows--;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int j;
@@ -670,21 +673,22 @@ static void pend_clear(struct dialog *g)
  * 200, or a corrected 200): a response to the initial INVITE with no
  * offer of its own pending answers it again.
  */
-static void dialog_sdp(struct vq_dialogs *d, struct call *c, struct dialog *g,
+static bool dialog_sdp(struct vq_dialogs *d, struct call *c, struct dialog *g,
 		       const struct vq_sip_msg *m, const struct vq_sdp *sdp,
 		       bool from_caller)
 {
 	if (g->pend && g->pend_from_caller != from_caller) {
 		dialog_set(d, c, g, g->pend, sdp);
 		pend_clear(g);
-		return;
+		return true;
 	}
 	if (!m->request && m->method == VQ_SIP_INVITE && m->cseq == c->inv_cseq &&
 	    c->inv_offer && !from_caller) {
 		dialog_set(d, c, g, c->inv_offer, sdp);
-		return;
+		return true;
 	}
 	pend_set(g, sdp, from_caller, m);
+	return false;
 }
 
 /* ---- message handling ---- */
@@ -761,6 +765,7 @@ static void invite_response(struct vq_dialogs *d, struct call *c, const struct v
 	bool initial = !from_caller && m->cseq == c->inv_cseq && c->inv_cseq;
 	const char *peer = from_caller ? m->from_tag : m->to_tag;
 	struct dialog *g;
+	bool changed;
 
 	if (m->status < 200 && !m->to_tag[0])
 		return;		/* 100 Trying: hop-by-hop, no dialog */
@@ -787,13 +792,15 @@ static void invite_response(struct vq_dialogs *d, struct call *c, const struct v
 			goto dialog_gone;
 		return;
 	}
-	if (sdp)
-		dialog_sdp(d, c, g, m, sdp, from_caller);
-	if (m->status >= 200 && initial && c->pub.state != VQ_CALL_CONFIRMED)
+	changed = sdp && dialog_sdp(d, c, g, m, sdp, from_caller);
+	if (m->status >= 200 && initial && c->pub.state != VQ_CALL_CONFIRMED) {
 		call_confirm(d, c, g, m, now);
-	else if (c->pub.state == VQ_CALL_CALLING && g->nwant)
+		changed = true;		/* the losing forks go */
+	} else if (c->pub.state == VQ_CALL_CALLING && g->nwant) {
 		set_state(d, c, VQ_CALL_EARLY);
-	call_apply(d, c, now);
+	}
+	if (changed)
+		call_apply(d, c, now);
 	return;
 dialog_gone:
 	dialog_remove(c, g);
@@ -829,8 +836,8 @@ static void other_response(struct vq_dialogs *d, struct call *c, const struct vq
 		}
 		return;
 	}
-	if (sdp && (m->method == VQ_SIP_PRACK || m->method == VQ_SIP_UPDATE)) {
-		dialog_sdp(d, c, g, m, sdp, from_caller);
+	if (sdp && (m->method == VQ_SIP_PRACK || m->method == VQ_SIP_UPDATE) &&
+	    dialog_sdp(d, c, g, m, sdp, from_caller)) {
 		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
 			set_state(d, c, VQ_CALL_EARLY);
 		call_apply(d, c, now);
@@ -927,8 +934,9 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		orphan(d, m, "no such dialog");
 		return;
 	}
-	if (sdp) {
-		dialog_sdp(d, c, g, m, sdp, from_caller);
+	/* Only a completed exchange changes flows: until the answer, the
+	 * old session (or the adopted flows) stays. */
+	if (sdp && dialog_sdp(d, c, g, m, sdp, from_caller)) {
 		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
 			set_state(d, c, VQ_CALL_EARLY);
 		call_apply(d, c, now);
@@ -1059,7 +1067,9 @@ void vq_dialogs_flow_gone(struct vq_dialogs *d, const struct vq_flow_spec *f, ui
 	p = &c->pub;
 	for (unsigned int i = 0; i < p->nflows; i++)
 		if (flow_same_key(&p->flows[i], f)) {
-			p->flows[i] = p->flows[--p->nflows];
+			memmove(&p->flows[i], &p->flows[i + 1],
+				(p->nflows - i - 1) * sizeof(p->flows[0]));
+			p->nflows--;
 			break;
 		}
 	/* The wants keep the flow: a later exchange that still wants it adds
