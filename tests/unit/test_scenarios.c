@@ -7,13 +7,15 @@
  * previous one. The file format is described in
  * tests/unit/scenarios/README.md.
  *
- * Content-Length: the runner rewrites the value of the Content-Length (or
- * compact "l:") header to the body's real length, so that hand-edited
- * SDP stays consistent; "raw" on a packet line turns that off.
+ * Content-Length: the runner checks that the value of the Content-Length
+ * (or compact "l:") header is the body's real length (CRLF line ends), so
+ * that an edited SDP cannot silently go out of step; "raw" on a packet
+ * line skips the check (deliberately wrong framing).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,7 @@ struct rec {
 	struct kflow k[MAX_KFLOWS];
 	unsigned int nk;
 	char err[OP_LEN];		/* first inconsistency, "" if none */
+	bool fail;			/* "### fail on": ops return -EIO */
 };
 
 static int kfind(const struct rec *r, const struct vq_flow_spec *f)
@@ -176,7 +179,7 @@ static int op_add(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 		rec_err(ctx, "add with a cookie not the call's", s);
 	kernel_add(ctx, f, s);
 	rec_add(ctx, s);
-	return 0;
+	return ((struct rec *)ctx)->fail ? -EIO : 0;
 }
 
 static int op_del(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f)
@@ -188,7 +191,7 @@ static int op_del(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 	snprintf(s, sizeof(s), "del %s %s %s", kind_str(f), vq_media_kind_name(f->media), d);
 	kernel_del(ctx, f, s);
 	rec_add(ctx, s);
-	return 0;
+	return ((struct rec *)ctx)->fail ? -EIO : 0;
 }
 
 static int op_del_call(void *ctx, const struct vq_call *c)
@@ -198,7 +201,7 @@ static int op_del_call(void *ctx, const struct vq_call *c)
 	snprintf(s, sizeof(s), "del_call %s", c->call_id);
 	kernel_del_call(ctx, c->cookie, s);
 	rec_add(ctx, s);
-	return 0;
+	return ((struct rec *)ctx)->fail ? -EIO : 0;
 }
 
 static void op_event(void *ctx, const struct vq_call *c, const char *what)
@@ -333,8 +336,12 @@ static uint64_t t_ns(double t)
 	return BASE_S * 1000000000ULL + (uint64_t)(t * 1e9 + 0.5);
 }
 
-/* One message block as wire bytes: CRLF line ends, Content-Length fixed. */
-static size_t build_msg(char **lines, unsigned int n, bool raw, char *out, size_t cap)
+/*
+ * One message block as wire bytes: CRLF line ends. The Content-Length
+ * written must be the body's real length (*cl_wrong otherwise).
+ */
+static size_t build_msg(char **lines, unsigned int n, bool raw, char *out, size_t cap,
+			bool *cl_wrong)
 {
 	unsigned int hdr_end = n, i;
 	size_t len = 0, body = 0;
@@ -356,7 +363,8 @@ static size_t build_msg(char **lines, unsigned int n, bool raw, char *out, size_
 		if (!raw && (!strncasecmp(l, "Content-Length:", 15) || !strncasecmp(l, "l:", 2))) {
 			snprintf(fixed, sizeof(fixed), "%.*s %zu",
 				 l[1] == ':' ? 2 : 15, l, body);
-			l = fixed;
+			if (strcmp(l, fixed))
+				*cl_wrong = true;
 		}
 		len += (size_t)snprintf(p + len, cap - len, "%s\r\n", l);
 	}
@@ -452,8 +460,14 @@ static bool run_packet(struct scn *s, char *hdr)
 			if (strncmp(l, "# ", 2) && strcmp(l, "#"))
 				lines[n++] = l;
 		}
-		if (n)
-			len += build_msg(lines, n, raw, buf + len, sizeof(buf) - len);
+		if (n) {
+			bool cl_wrong = false;
+
+			len += build_msg(lines, n, raw, buf + len, sizeof(buf) - len, &cl_wrong);
+			if (cl_wrong)
+				t_check(false, s->name, "line %u: Content-Length is not the body's length",
+					start);
+		}
 		if (peek_line(s) && !strncmp(peek_line(s), "+++", 3) &&
 		    (peek_line(s)[3] == '\n' || !peek_line(s)[3])) {
 			next_line(s);
@@ -756,6 +770,8 @@ static void run_file(const char *dir, const char *file, enum run_mode mode)
 			run_flow(s, l + 9, false);
 		else if (!strcmp(l, "### config"))
 			run_config(s);
+		else if (!strcmp(l, "### fail on") || !strcmp(l, "### fail off"))
+			s->rec.fail = !strcmp(l, "### fail on");
 		else if (!strncmp(l, "### ", 4) || !strncmp(l, "--- ", 4) || !strcmp(l, "+++"))
 			t_check(false, file, "line %u: unknown directive %s", s->line, l);
 		/* anything else outside a block is commentary */
@@ -843,4 +859,21 @@ T_SUITE(scenarios)
 		free(names[i]);
 	}
 	free(dirc);
+}
+
+/* The cookie is part of the contract with the daemon and the kernel's dump. */
+T_SUITE(call_cookie)
+{
+	uint64_t c = vq_call_cookie("a");
+
+	/* FNV-1a-64("a") = 0xaf63dc4c8601ec8c: low 56 bits kept, top byte 0x56 */
+	t_check(c == 0x5663dc4c8601ec8cULL, "cookie of \"a\"", "got %016llx",
+		(unsigned long long)c);
+	t_check(VQ_COOKIE_IS_OURS(c), "cookie carries our tag", "%016llx",
+		(unsigned long long)c);
+	c = vq_call_cookie("");
+	t_check(c == 0x56f29ce484222325ULL, "cookie of the empty Call-ID", "got %016llx",
+		(unsigned long long)c);
+	t_check(!VQ_COOKIE_IS_OURS(0x1234ULL) && !VQ_COOKIE_IS_OURS(0),
+		"foreign cookies are not ours", " ");
 }
