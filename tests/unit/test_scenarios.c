@@ -419,7 +419,7 @@ static bool run_packet(struct scn *s, char *hdr)
 	char proto[8], src[64], dst[64], opt[4][32];
 	double t = 0;
 	unsigned int split = 1, trunc = 0, start = s->line;
-	bool raw = false;
+	bool raw = false, hex = false;
 	struct vq_sip_pkt pkt;
 	static char buf[70000];
 	size_t len = 0;
@@ -439,6 +439,8 @@ static bool run_packet(struct scn *s, char *hdr)
 			trunc = (unsigned int)atoi(opt[i] + 6);
 		else if (!strcmp(opt[i], "raw"))
 			raw = true;
+		else if (!strcmp(opt[i], "hex"))
+			hex = true;
 		else
 			return t_check(false, s->name, "line %u: unknown option %s", start, opt[i]);
 	}
@@ -460,7 +462,22 @@ static bool run_packet(struct scn *s, char *hdr)
 			if (strncmp(l, "# ", 2) && strcmp(l, "#"))
 				lines[n++] = l;
 		}
-		if (n) {
+		if (n && hex) {
+			/* Bytes as hex pairs (TLS records and other non-text) */
+			for (unsigned int i = 0; i < n; i++)
+				for (const char *p = lines[i]; *p && len < sizeof(buf);) {
+					unsigned int v;
+
+					if (*p == ' ') {
+						p++;
+						continue;
+					}
+					if (sscanf(p, "%2x", &v) != 1)
+						return t_check(false, s->name, "line %u: bad hex", start);
+					buf[len++] = (char)v;
+					p += 2;
+				}
+		} else if (n) {
 			bool cl_wrong = false;
 
 			len += build_msg(lines, n, raw, buf + len, sizeof(buf) - len, &cl_wrong);
