@@ -838,6 +838,16 @@ out:
 	free(s);
 }
 
+/* The current log level, to put back after a suite that quiets the log. */
+static int log_level(void)
+{
+	int l = LOG_DEBUG;
+
+	while (l > LOG_EMERG && !vq_log_enabled(l))
+		l--;
+	return l;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -848,6 +858,7 @@ T_SUITE(scenarios)
 	const char *dir = t_path("scenarios");
 	char *dirc = strdup(dir), *names[256];
 	unsigned int n = 0;
+	int level;
 	struct dirent *de;
 	DIR *dp = dirc ? opendir(dirc) : NULL;
 
@@ -856,6 +867,8 @@ T_SUITE(scenarios)
 		free(dirc);
 		return;
 	}
+	level = log_level();
+	/* The corpus provokes warnings on purpose (untrusted calls, errors). */
 	vq_log_set_level(LOG_ERR);
 	while ((de = readdir(dp)) && n < 256) {
 		size_t l = strlen(de->d_name);
@@ -876,6 +889,7 @@ T_SUITE(scenarios)
 		free(names[i]);
 	}
 	free(dirc);
+	vq_log_set_level(level);
 }
 
 /* The cookie is part of the contract with the daemon and the kernel's dump. */
@@ -913,6 +927,7 @@ T_SUITE(engine_badinput)
 	DIR *dp = dirc ? opendir(dirc) : NULL;
 	uint32_t seq = 1000;
 	unsigned int files = 0;
+	int level = log_level();
 
 	if (!dp || !r) {
 		t_check(false, "engine badinput: corpus", "cannot open %s", dirc ? dirc : "?");
@@ -923,6 +938,7 @@ T_SUITE(engine_badinput)
 		return;
 	}
 	vq_config_defaults(&cfg);
+	vq_log_set_level(LOG_ERR);	/* every file is refused with a log line */
 	e = vq_engine_new(&cfg, &rec_ops, r);
 	while (e && (de = readdir(dp))) {
 		static uint8_t buf[200000];
@@ -977,4 +993,5 @@ T_SUITE(engine_badinput)
 	}
 	free(r);
 	free(dirc);
+	vq_log_set_level(level);
 }
