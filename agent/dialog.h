@@ -26,7 +26,7 @@
 
 /* Cookies of agent-made flows carry this in their top byte. */
 #define VQ_COOKIE_TAG 0x56ULL
-#define VQ_COOKIE_IS_OURS(c) (((c) >> 56) == VQ_COOKIE_TAG)
+#define VQ_COOKIE_IS_OURS(c) (((uint64_t)(c) >> 56) == VQ_COOKIE_TAG)
 uint64_t vq_call_cookie(const char *call_id);
 
 enum vq_flow_kind { VQ_FLOW_RTP, VQ_FLOW_RTCP };
@@ -71,7 +71,13 @@ struct vq_call {
 	bool held;			/* a direction was put on hold */
 	uint64_t created_ns, answered_ns, ended_ns, last_ns;
 	unsigned int nflows;
-	struct vq_flow_spec flows[VQ_CALL_MAX_FLOWS];	/* installed now */
+	/*
+	 * Installed now: nflows entries (at most VQ_CALL_MAX_FLOWS; NULL while
+	 * none). Allocated as needed rather than an array of 64 so that 10000
+	 * tracked calls do not cost 110 MB; c->flows[i] reads the same way.
+	 * The pointer may change whenever the dialog layer runs.
+	 */
+	struct vq_flow_spec *flows;
 };
 
 /*
@@ -85,7 +91,14 @@ struct vq_flow_ops {
 	int (*add)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del_call)(void *ctx, const struct vq_call *c);
-	/* Optional: a call was created, changed state or ended (for monitor/log). */
+	/*
+	 * Optional: a call was created, changed state or ended (for monitor/
+	 * log). what: "created", "adopted", a state name ("early",
+	 * "confirmed") or, once c->state is VQ_CALL_ENDED, why it ended
+	 * ("bye", "cancel", "rejected", "dialog gone", "timeout", "dropped",
+	 * "released"); "final" when the final response of an ended call
+	 * arrives afterwards (the 487 after a CANCEL sets final_status).
+	 */
 	void (*call_event)(void *ctx, const struct vq_call *c, const char *what);
 };
 
@@ -130,7 +143,12 @@ void vq_dialogs_adopt(struct vq_dialogs *d, const struct vq_flow_spec *f,
 /* Ends every call, releasing its flows (daemon stop with flush, replay end is NOT this). */
 void vq_dialogs_release_all(struct vq_dialogs *d, uint64_t now_ns);
 
-/* Iteration over live calls in creation order; NULL at the end. */
+/*
+ * Iteration over live calls in creation order; NULL at the end. Ended
+ * calls are not listed (they linger 32 s internally so that the tail of
+ * their signalling is recognised): record them from call_event.
+ * vq_dialogs_find also finds live calls only.
+ */
 const struct vq_call *vq_dialogs_first(const struct vq_dialogs *d);
 const struct vq_call *vq_dialogs_next(const struct vq_dialogs *d,
 				      const struct vq_call *c);
