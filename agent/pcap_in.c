@@ -394,7 +394,13 @@ struct vq_pcap *vq_pcap_open(const char *path, const uint16_t *ports,
 	p->pc = pcap_open_offline_with_tstamp_precision(path,
 			PCAP_TSTAMP_PRECISION_NANO, ebuf);
 	if (!p->pc) {
-		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot open");
+		size_t n = strlen(path);
+		const char *why = ebuf;
+
+		/* Callers name the file themselves: no "PATH: PATH: ...". */
+		if (strncmp(why, path, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
+			why += n + 2;
+		snprintf(err, errlen, "%s", why[0] ? why : "cannot open");
 		free(p);
 		return NULL;
 	}
