@@ -10,10 +10,13 @@ Caller i is 10.1.x.y (fd00:1::i) with media port 20000 + 2 (i mod 10000), callee
 10.2.x.y (fd00:2::i) with 30000 + 2 (i mod 10000); SIP on 5060/UDP.
 
   gencalls.py --calls N --out FILE [--link L] [--ipv 4|6] [--nsec] [--fragment-every K]
+              [--spacing-ms MS] [--unanswered-every K]
 
 --link: en10mb (default), vlan, qinq, pppoe, sll, sll2, raw, null. --nsec writes a
 nanosecond pcap. --fragment-every K sends every Kth message as two IPv4 fragments
-(which replay skips and counts). UDP checksums are left 0. Only the standard library is used.
+(which replay skips and counts). --spacing-ms sets the time between call starts (default
+1). --unanswered-every K leaves every Kth call (i % K == K - 1) ringing: INVITE, 100, 180
+and nothing more, for the early timeout. UDP checksums are left 0. Only the standard library is used.
 """
 import argparse
 import hashlib
@@ -155,6 +158,8 @@ def main():
     ap.add_argument("--ipv", type=int, default=4, choices=(4, 6))
     ap.add_argument("--nsec", action="store_true")
     ap.add_argument("--fragment-every", type=int, default=0)
+    ap.add_argument("--spacing-ms", type=float, default=1.0)
+    ap.add_argument("--unanswered-every", type=int, default=0)
     o = ap.parse_args()
     v6 = o.ipv == 6
     if v6 and o.fragment_every:
@@ -163,7 +168,9 @@ def main():
     events = []
     for i in range(o.calls):
         msgs, a, b = call_messages(i, v6)
-        t = i * 0.001
+        t = i * o.spacing_ms / 1000
+        if o.unanswered_every and i % o.unanswered_every == o.unanswered_every - 1:
+            msgs = msgs[:3]
         for off, fwd, m in msgs:
             # Integral microseconds so that the order is exact and reproducible.
             events.append((round((t + off) * 1e6), i, fwd, m, a, b))

@@ -269,5 +269,19 @@ else
 	notok "generated: fragments: generator or replay failed"
 fi
 
+# Timeouts run on the capture's clock: calls 4, 9 and 14 of 20 (1 s apart) ring unanswered
+# and reach early_timeout = 4 s before the capture ends; call 19 does not.
+f=$out/gen-timeout.pcap
+printf '[dialog]\nearly_timeout = 4\n' >"$out/timeout.conf"
+if /usr/bin/python3 "$gen" --calls 20 --spacing-ms 1000 --unanswered-every 5 --out "$f" &&
+	"$vq" replay --json --config "$out/timeout.conf" "$f" >"$out/gen.json" 2>"$out/gen.err"; then
+	check "generated: unanswered calls end by early timeout on the capture clock" expect_jq \
+		"$out/gen.json" '.summary.timeouts == 3 and .summary.calls == 20 and
+		([.calls[] | select(.final_status == null)] | length) == 4 and
+		([.calls[] | select(.state == "ended")] | length) == 19'
+else
+	notok "generated: timeouts: $(head -c 200 "$out/gen.err")"
+fi
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
