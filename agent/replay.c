@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli.h"
 #include "common.h"
 #include "config.h"
 #include "dialog.h"
@@ -480,12 +481,6 @@ static int replay_usage(void)
 	return vq_usage("usage: voiceqos replay [--config FILE] [--json] "
 			"[--log-level LEVEL] CAPTURE");
 }
-
-/*
- * Declared in cli.h, which is not included here: its print.h declares an
- * unrelated vq_sip_parse (the netlink SIP copy) that clashes with sip.h's.
- */
-int replay_main(int argc, char *argv[]);
 
 int replay_main(int argc, char *argv[])
 {

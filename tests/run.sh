@@ -100,8 +100,9 @@ part_replay() {
 		notok "replay: missing (tests/replay/run.sh)"
 		return
 	fi
-	make -s -C agent voiceqos >/dev/null 2>&1 || true
-	run_logged replay 300 tests/replay/run.sh "$PWD/agent/voiceqos" || rc=$?
+	make -s -C agent voiceqos "$PWD/agent/build/asan/voiceqos" >/dev/null 2>&1 || true
+	run_logged replay 300 tests/replay/run.sh "$PWD/agent/voiceqos" \
+		"$PWD/agent/build/asan/voiceqos" || rc=$?
 	pass_results replay "$LOGS/replay.log" "$rc"
 }
 

@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [VOICEQOS]   (tests/run.sh part "replay")
+# run.sh [VOICEQOS [VOICEQOS-ASAN]]   (tests/run.sh part "replay")
 #
 # Records the scenarios of record.sh with sipp in network namespaces, runs
 # `voiceqos replay --json` on each capture and checks the calls and the exact flows and
 # reservations with jq; times are checked against the frames tshark finds in the same
 # capture. Also: the same calls written by gencalls.py under every link type must replay
 # identically, config options must change the result as documented, and errors must be
-# reported as documented. Prints `ok - replay: ...` / `not ok - replay: ...` lines.
+# reported as documented, and 300 damaged copies of the recorded captures (bytes changed,
+# records cut) must never crash the ASan/UBSan build (agent/build/asan/voiceqos). Prints `ok - replay: ...` / `not ok - replay: ...` lines.
 #
 # Expected reservations (defaults: Ethernet, 5 % RTCP, EF): G.711 20 ms = 87.2 kbit/s per
 # direction over IPv4, 95.2 over IPv6; its RTCP 4.36 (4.76); G.729 20 ms = 31.2, RTCP 1.56.
@@ -19,6 +20,7 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 vq=${1:-$top/agent/voiceqos}
+vq_asan=${2:-$top/agent/build/asan/voiceqos}
 out=$top/build/replay
 mkdir -p "$out"
 
@@ -281,6 +283,45 @@ if /usr/bin/python3 "$gen" --calls 20 --spacing-ms 1000 --unanswered-every 5 --o
 		([.calls[] | select(.state == "ended")] | length) == 19'
 else
 	notok "generated: timeouts: $(head -c 200 "$out/gen.err")"
+fi
+
+# --- damaged captures: exit 0 or 1, never a crash or a sanitizer report ---
+fuzz() {
+	local dir=$out/fuzz f rc bad=0 n=0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack}.pcap <<'PY' || return 1
+import random, sys
+out, srcs = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
+rng = random.Random(3)
+for i in range(300):
+    b = bytearray(rng.choice(srcs))
+    for _ in range(rng.randint(1, 40)):
+        at = rng.randrange(24, len(b))
+        b[at] = rng.randrange(256) if rng.random() < 0.8 else b[at] ^ 0x80
+    if i % 5 == 0:
+        del b[rng.randrange(24, len(b)):]
+    open(f"{out}/f{i:03d}.pcap", "wb").write(b)
+PY
+	for f in "$dir"/*.pcap; do
+		n=$((n + 1))
+		rc=0
+		ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
+			timeout 20 "$vq_asan" replay --json "$f" >/dev/null 2>"$f.err" || rc=$?
+		if ((rc != 0 && rc != 1)); then
+			bad=$((bad + 1))
+			echo "$f: exit $rc: $(grep -m1 -E 'ERROR|runtime error' "$f.err")"
+		fi
+	done
+	((bad == 0)) || return 1
+	echo "$n files"
+}
+if [[ ! -x $vq_asan ]]; then
+	notok "damaged captures: no ASan build at $vq_asan (make -C agent test builds it)"
+elif [[ ! -s $out/basic.pcap ]]; then
+	notok "damaged captures: nothing recorded to damage"
+else
+	check "300 damaged captures: no crash, no sanitizer report" fuzz
 fi
 
 echo "$passed passed, $failed failed"
