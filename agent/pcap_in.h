@@ -22,7 +22,8 @@ struct vq_pcap_stats {
 	uint64_t frames;	/* records read from the file */
 	uint64_t sip;		/* handed out as signalling packets */
 	uint64_t other;		/* not IP, not UDP/TCP, or not on a SIP port */
-	uint64_t fragments;	/* IPv4/IPv6 fragments: skipped */
+	uint64_t fragments;	/* IPv4/IPv6 fragments (vq_pcap_decode: skipped) */
+	uint64_t reassembled;	/* SIP datagrams rebuilt from fragments (files) */
 	uint64_t truncated;	/* headers cut short by the snap length */
 	uint64_t malformed;	/* impossible header fields */
 };

@@ -393,6 +393,7 @@ static void print_json(const struct recorder *r, const struct totals *t)
 	json_kv_u64(&j, "frames", t->ps.frames);
 	json_kv_u64(&j, "packets", t->es.packets);
 	json_kv_u64(&j, "fragments", t->ps.fragments);
+	json_kv_u64(&j, "reassembled", t->ps.reassembled);
 	json_kv_u64(&j, "truncated", t->es.truncated + t->ps.truncated);
 	json_kv_u64(&j, "tls", t->es.tls);
 	json_kv_u64(&j, "retransmissions", t->es.dialogs.retransmissions);
@@ -454,7 +455,8 @@ static void print_table(const struct recorder *r, const struct totals *t)
 	printf("%" PRIu64 " messages, %" PRIu64 " parse errors, %zu calls, %zu flows",
 	       t->es.messages, t->es.parse_errors, r->ncalls, r->nflows);
 	if (t->ps.fragments)
-		printf(", %" PRIu64 " fragments skipped", t->ps.fragments);
+		printf(", %" PRIu64 " IP fragments (%" PRIu64 " datagrams rebuilt)",
+		       t->ps.fragments, t->ps.reassembled);
 	if (t->es.tls)
 		printf(", %" PRIu64 " TLS packets not readable", t->es.tls);
 	putchar('\n');

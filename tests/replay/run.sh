@@ -265,8 +265,10 @@ done
 f=$out/gen-frag.pcap
 if /usr/bin/python3 "$gen" --calls 5 --link en10mb --ipv 4 --fragment-every 7 --out "$f" &&
 	"$vq" replay --json "$f" >"$out/gen.json" 2>/dev/null; then
-	check "generated: fragments skipped and counted" expect_jq "$out/gen.json" \
-		'.summary.fragments > 0 and .summary.messages < 35 and .summary.parse_errors == 0'
+	# Every 7th message of 35 sent as two IPv4 fragments: 5 datagrams rebuilt.
+	check "generated: IPv4 fragments reassembled" expect_jq "$out/gen.json" \
+		'.summary.fragments == 10 and .summary.reassembled == 5 and
+		.summary.messages == 35 and .summary.parse_errors == 0 and .summary.flows == 20'
 else
 	notok "generated: fragments: generator or replay failed"
 fi

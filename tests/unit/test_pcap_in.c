@@ -598,8 +598,141 @@ static void files(void)
 	}
 }
 
+/*
+ * A UDP datagram 40000 -> 5060 with a payload of plen bytes ('a' + i % 26),
+ * cut into IP fragments of at most 'piece' bytes (a multiple of 8), written
+ * in the order given by order[] (indexes; -1 ends), as raw IP frames.
+ */
+static void write_frags(const char *path, int v6, size_t plen, size_t piece,
+			const int *order, uint32_t id)
+{
+	pcap_t *dead = pcap_open_dead(12, 65535);
+	pcap_dumper_t *dp = pcap_dump_open(dead, path);
+	static uint8_t dgram[4096];
+	struct pcap_pkthdr h;
+	struct frame f;
+	size_t n = 8 + plen, off;
+	int k;
+
+	dgram[0] = 40000 >> 8;
+	dgram[1] = 40000 & 0xff;
+	dgram[2] = 5060 >> 8;
+	dgram[3] = 5060 & 0xff;
+	dgram[4] = (uint8_t)(n >> 8);
+	dgram[5] = (uint8_t)n;
+	dgram[6] = dgram[7] = 0;
+	for (size_t i = 0; i < plen; i++)
+		dgram[8 + i] = (uint8_t)('a' + i % 26);
+	for (k = 0; order[k] >= 0; k++) {
+		size_t len;
+		int more;
+
+		off = (size_t)order[k] * piece;
+		len = n - off < piece ? n - off : piece;
+		more = off + len < n;
+		f.n = 0;
+		if (!v6) {
+			put8(&f, 0x45);
+			put8(&f, 0);
+			put16(&f, 20 + len);
+			put16(&f, id);
+			put16(&f, (more ? 0x2000 : 0) | (off / 8));
+			put8(&f, 64);
+			put8(&f, IPPROTO_UDP);
+			put16(&f, 0);
+			put32(&f, 0xc0000201);
+			put32(&f, 0xc6336402);
+		} else {
+			put32(&f, 0x60000000);
+			put16(&f, 8 + len);
+			put8(&f, IPPROTO_FRAGMENT);
+			put8(&f, 64);
+			put32(&f, 0x20010db8);
+			put32(&f, 0);
+			put32(&f, 0);
+			put32(&f, 1);
+			put32(&f, 0x20010db8);
+			put32(&f, 0);
+			put32(&f, 0);
+			put32(&f, 2);
+			put8(&f, IPPROTO_UDP);
+			put8(&f, 0);
+			put16(&f, (unsigned int)off | (more ? 1 : 0));
+			put32(&f, id);
+		}
+		put(&f, dgram + off, len);
+		h.ts.tv_sec = 1700000000;
+		h.ts.tv_usec = k;
+		h.caplen = h.len = (bpf_u_int32)f.n;
+		pcap_dump((u_char *)dp, &h, f.b);
+	}
+	pcap_dump_close(dp);
+	pcap_close(dead);
+}
+
+/* Reads path: number of SIP packets, the last one's payload checked. */
+static unsigned int read_frags(const char *path, size_t plen, bool *good,
+			       struct vq_pcap_stats *st)
+{
+	struct vq_sip_pkt p;
+	struct vq_pcap *pc;
+	char err[256];
+	unsigned int n = 0;
+
+	*good = false;
+	memset(st, 0, sizeof(*st));
+	pc = vq_pcap_open(path, sip_ports, 2, err, sizeof(err));
+	if (!pc)
+		return 0;
+	while (vq_pcap_next(pc, &p, err, sizeof(err)) == 1) {
+		n++;
+		*good = p.len == plen && p.full_len == plen && p.sport == 40000 &&
+			p.payload[0] == 'a' && p.payload[plen - 1] == 'a' + (plen - 1) % 26;
+	}
+	vq_pcap_get_stats(pc, st);
+	vq_pcap_close(pc);
+	return n;
+}
+
+static void fragments(void)
+{
+	static const int rev[] = { 2, 0, 1, -1 };
+	static const int miss[] = { 0, 2, -1 };
+	static const int dup[] = { 1, 1, 0, 2, -1 };
+	static const int two[] = { 0, 1, -1 };
+	struct vq_pcap_stats st;
+	char path[256];
+	unsigned int n;
+	bool good;
+
+	tmpname(path, sizeof(path), "frag");
+	write_frags(path, 0, 1300, 504, rev, 7);
+	n = read_frags(path, 1300, &good, &st);
+	t_check(n == 1 && good && st.fragments == 3 && st.reassembled == 1,
+		"pcap_in ipv4 3 fragments out of order reassembled",
+		"n %u good %d fragments %llu", n, good, (unsigned long long)st.fragments);
+	write_frags(path, 0, 1300, 504, miss, 7);
+	n = read_frags(path, 1300, &good, &st);
+	t_check(n == 0 && st.fragments == 2 && st.reassembled == 0,
+		"pcap_in ipv4 missing fragment: nothing", "n %u", n);
+	write_frags(path, 0, 1300, 504, dup, 7);
+	n = read_frags(path, 1300, &good, &st);
+	t_check(n == 1 && good, "pcap_in ipv4 duplicate fragment", "n %u", n);
+	write_frags(path, 1, 1000, 512, two, 0x12345678);
+	n = read_frags(path, 1000, &good, &st);
+	t_check(n == 1 && good && st.reassembled == 1,
+		"pcap_in ipv6 fragments reassembled", "n %u good %d", n, good);
+	/* Pieces not a multiple of 8 (but the last): refused. */
+	write_frags(path, 0, 1300, 500, rev, 9);
+	n = read_frags(path, 1300, &good, &st);
+	t_check(n == 0 && st.malformed > 0, "pcap_in odd fragment size refused",
+		"n %u", n);
+	unlink(path);
+}
+
 T_SUITE(pcap_in)
 {
+	fragments();
 	links();
 	ip_variants();
 	garbage();
