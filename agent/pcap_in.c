@@ -168,6 +168,8 @@ static enum verdict decode_ipv4(const uint8_t *p, size_t caplen,
 			return V_FRAG;
 		if (caplen < tot)
 			return V_TRUNC;
+		/* Keys compare all 16 address bytes. */
+		memset(d->frag, 0, sizeof(*d->frag));
 		d->frag->family = AF_INET;
 		d->frag->proto = p[9];
 		d->frag->more = fo & 0x2000;
