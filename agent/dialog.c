@@ -929,7 +929,7 @@ static void call_from_dialog(struct vq_dialogs *d, struct call *c, const struct 
 	c->inv_cseq = 0;
 	c->pub.final_status = 200;
 	c->pub.answered_ns = pkt->tstamp_ns;
-	set_state(d, c, VQ_CALL_CONFIRMED);
+	c->pub.state = VQ_CALL_CONFIRMED;	/* the caller says what happened */
 	if (!dialog_get(c, m->to_tag))
 		return;
 	c->dialogs->confirmed = true;
@@ -973,6 +973,7 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		if (m->method != VQ_SIP_INVITE && m->method != VQ_SIP_UPDATE)
 			return;
 		call_from_dialog(d, c, m, pkt);
+		event(d, c, "confirmed");
 		from_caller = true;
 		peer = m->to_tag;
 	}
@@ -1024,8 +1025,8 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		if (m->to_tag[0]) {
 			/* A re-INVITE of a call we never saw start (the daemon
 			 * started later): rebuilt from its dialog. */
-			event(d, c, "created");
 			call_from_dialog(d, c, m, pkt);
+			event(d, c, "created");
 			request(d, c, m, sdp, pkt);
 			return;
 		}
@@ -1051,6 +1052,12 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 			c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
 			d->st.calls_active++;
 			event(d, c, "created");
+		} else if (!m->request && m->method == VQ_SIP_INVITE && m->status >= 200 &&
+			   m->cseq == c->inv_cseq && !c->pub.final_status &&
+			   strcmp(m->from_tag, c->from_tag) == 0) {
+			/* The 487 after a CANCEL: the call's outcome, for the record. */
+			c->pub.final_status = m->status;
+			event(d, c, "final");
 		}
 		return;
 	}

@@ -90,7 +90,14 @@ struct vq_flow_ops {
 	int (*add)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del_call)(void *ctx, const struct vq_call *c);
-	/* Optional: a call was created, changed state or ended (for monitor/log). */
+	/*
+	 * Optional: a call was created, changed state or ended (for monitor/
+	 * log). what: "created", "adopted", a state name ("early",
+	 * "confirmed") or, once c->state is VQ_CALL_ENDED, why it ended
+	 * ("bye", "cancel", "rejected", "dialog gone", "timeout", "dropped",
+	 * "released"); "final" when the final response of an ended call
+	 * arrives afterwards (the 487 after a CANCEL sets final_status).
+	 */
 	void (*call_event)(void *ctx, const struct vq_call *c, const char *what);
 };
 
