@@ -43,6 +43,7 @@ run=vqr$$
 uac=$run-uac
 uas=$run-uas
 pids=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do
@@ -80,6 +81,7 @@ wait_for() {
 }
 
 # uas_listening PROTO ADDR: is sipp's SIP socket bound in the UAS namespace?
+# shellcheck disable=SC2317 # called through wait_for
 uas_listening() {
 	ip netns exec "$uas" ss -Hln"$1" "sport = :5060" | grep -q .
 }

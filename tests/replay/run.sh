@@ -239,7 +239,6 @@ check "usage error: exit 2" bash -c "'$vq' replay >/dev/null 2>&1; [[ \$? == 2 ]
 
 # --- generated captures: every link type replays the same calls ---
 gen=$here/gencalls.py
-ref=""
 for link in en10mb vlan qinq pppoe sll sll2 raw null; do
 	for v in 4 6; do
 		f=$out/gen-$link-v$v.pcap
