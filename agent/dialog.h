@@ -26,7 +26,7 @@
 
 /* Cookies of agent-made flows carry this in their top byte. */
 #define VQ_COOKIE_TAG 0x56ULL
-#define VQ_COOKIE_IS_OURS(c) (((c) >> 56) == VQ_COOKIE_TAG)
+#define VQ_COOKIE_IS_OURS(c) (((uint64_t)(c) >> 56) == VQ_COOKIE_TAG)
 uint64_t vq_call_cookie(const char *call_id);
 
 enum vq_flow_kind { VQ_FLOW_RTP, VQ_FLOW_RTCP };

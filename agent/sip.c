@@ -141,7 +141,12 @@ static void copy_uri(char dst[VQ_SIP_URI_MAX], osip_uri_t *url)
 
 	dst[0] = '\0';
 	if (url && osip_uri_to_str(url, &s) == 0 && s) {
-		snprintf(dst, VQ_SIP_URI_MAX, "%s", s);
+		size_t n = strlen(s);
+
+		if (n >= VQ_SIP_URI_MAX)
+			n = VQ_SIP_URI_MAX - 1;
+		memcpy(dst, s, n);
+		dst[n] = '\0';
 		osip_free(s);
 	}
 }
