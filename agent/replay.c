@@ -508,12 +508,16 @@ int replay_main(int argc, char *argv[])
 			level = vq_log_level_parse(argv[++i]);
 			if (level < 0)
 				return vq_usage("replay: bad log level '%s'", argv[i]);
+		} else if (strcmp(argv[i], "--config") == 0 ||
+			   strcmp(argv[i], "--log-level") == 0) {
+			return vq_usage("replay: %s needs a value", argv[i]);
 		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return replay_usage();
+			return vq_usage("replay: unknown option '%s' (see voiceqos help replay)",
+					argv[i]);
 		} else if (!capture) {
 			capture = argv[i];
 		} else {
-			return replay_usage();
+			return vq_usage("replay: one CAPTURE only ('%s')", argv[i]);
 		}
 	}
 	if (!capture)

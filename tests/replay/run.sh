@@ -235,7 +235,11 @@ fi
 check "unreadable capture: exit 1 with libpcap's reason" bash -c \
 	"'$vq' replay '$out/does-not-exist.pcap' >/dev/null 2>'$out/err.txt'; rc=\$?
 	 [[ \$rc == 1 ]] && grep -q '^voiceqos replay: $out/does-not-exist.pcap: .*No such file' '$out/err.txt' || { echo rc \$rc; cat '$out/err.txt'; exit 1; }"
-check "usage error: exit 2" bash -c "'$vq' replay >/dev/null 2>&1; [[ \$? == 2 ]]"
+check "usage errors: exit 2 with the reason" bash -c "
+	'$vq' replay >/dev/null 2>&1; [[ \$? == 2 ]] || exit 1
+	'$vq' replay --config 2>&1 >/dev/null | grep -q -- '--config needs a value' || exit 1
+	'$vq' replay --bogus x 2>&1 >/dev/null | grep -q \"unknown option '--bogus'\" || exit 1
+	'$vq' replay a b 2>&1 >/dev/null | grep -q 'one CAPTURE only'"
 
 # --- generated captures: every link type replays the same calls ---
 gen=$here/gencalls.py
