@@ -132,6 +132,11 @@ if [[ -z $src || ! -f $src/Makefile ]]; then
 	exit 1
 fi
 version=${src##*/linux-source-}
+
+# One run at a time: two would share the kernel trees and build/cross/.
+mkdir -p "$VQOS_CACHE/cross"
+exec 9>"$VQOS_CACHE/cross/.lock"
+flock 9
 abi612=$("$REPO/tools/kernels.sh" abi 6.12 2>/dev/null) || abi612=
 symvers=/usr/src/linux-headers-$abi612/Module.symvers
 
