@@ -13,6 +13,10 @@
 #   tools/cross.sh [-j N] [ARCH...]      default: all four
 #   tools/cross.sh --canary [ARCH...]    self-test: a planted 64-bit division and W=1
 #                                        warning must be reported (32-bit arches)
+#   tools/cross.sh --vmlinux [ARCH...]   also build vmlinux (tree kernel-vmlinux, ~10 min
+#                                        per arch for mips, far more for arm64's defconfig)
+#                                        so that modpost checks the imports against the
+#                                        real export list; not run by make check
 #
 # Per architecture, in $VQOS_CACHE/cross/<arch>/kernel (O= build, the source tree is never
 # written to): defconfig, the fragment below merged in, olddefconfig, every fragment option
@@ -43,13 +47,15 @@ export VQOS_CACHE=${VQOS_CACHE:-$HOME/.cache/voiceqos}
 JOBS=$(nproc)
 ALL=(arm64 armhf mips mipsel)
 
-usage() { echo "usage: $0 [--canary] [-j N] [${ALL[*]}]..." >&2; exit 2; }
+usage() { echo "usage: $0 [--canary | --vmlinux] [-j N] [${ALL[*]}]..." >&2; exit 2; }
 
 arches=()
 canary=0
+KTREE=kernel
 while (($#)); do
 	case $1 in
 	--canary) canary=1 ;;
+	--vmlinux) KTREE=kernel-vmlinux ;;
 	-j) JOBS=${2:?}; shift ;;
 	-j*) JOBS=${1#-j} ;;
 	arm64 | armhf | mips | mipsel) arches+=("$1") ;;
@@ -58,6 +64,7 @@ while (($#)); do
 	shift
 done
 ((${#arches[@]})) || arches=("${ALL[@]}")
+[[ $canary == 1 && $KTREE == kernel-vmlinux ]] && usage
 
 # What the module needs (kmod/Kconfig: NETFILTER, INET, IPV6; /proc/net/voiceqos), plus
 # module loading itself. GCC plugins are off: they need the cross gcc's plugin headers,
@@ -175,11 +182,12 @@ exported() {
 
 # prepare ARCH: configure and modules_prepare the tree unless the stamp matches.
 prepare() {
-	local arch=$1 dir=$VQOS_CACHE/cross/$1 obj hash frag sym want t0
-	obj=$dir/kernel
+	local arch=$1 dir=$VQOS_CACHE/cross/$1 obj hash frag sym want t0 vml=
+	[[ $KTREE == kernel-vmlinux ]] && vml=1
+	obj=$dir/$KTREE
 	mkdir -p "$dir"
 	hash=$({
-		echo "$version $KARCH $DEFCONFIG"
+		echo "$version $KARCH $DEFCONFIG $KTREE"
 		printf '%s\n%s\n' "$FRAGMENT" "$EXTRA"
 		"${CROSS}gcc" --version | head -n1
 	} | sha256sum | cut -d' ' -f1)
@@ -188,7 +196,7 @@ prepare() {
 		say "$arch: kernel tree cached ($obj)"
 		return 0
 	fi
-	say "$arch: configuring $DEFCONFIG + fragment, modules_prepare (a few minutes)"
+	say "$arch: configuring $DEFCONFIG + fragment, modules_prepare${vml:+, vmlinux (many minutes)}"
 	t0=$SECONDS
 	rm -rf "$obj"
 	mkdir -p "$obj"
@@ -199,7 +207,8 @@ prepare() {
 		"${mk[@]}" "$DEFCONFIG" &&
 			"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "$frag" &&
 			"${mk[@]}" olddefconfig
-	} >"$dir/prepare.log" 2>&1 || { PREP_ERR="configuration failed (see $dir/prepare.log)"; return 1; }
+	} >"$dir/prepare.log" 2>&1 ||
+		{ PREP_ERR="configuration failed (see $dir/prepare.log)"; return 1; }
 	# Every option of the fragment must have survived olddefconfig (a dependency the
 	# defconfig lacks would silently drop it).
 	while IFS= read -r sym; do
@@ -220,6 +229,14 @@ prepare() {
 	done <"$frag"
 	"${mk[@]}" modules_prepare >>"$dir/prepare.log" 2>&1 ||
 		{ PREP_ERR="modules_prepare failed: $(grep -m1 -E 'error|Error' "$dir/prepare.log")"; return 1; }
+	# --vmlinux: the real export list, so that modpost checks the imports itself.
+	if [[ -n $vml ]]; then
+		if ! "${mk[@]}" vmlinux >>"$dir/prepare.log" 2>&1; then
+			PREP_ERR="vmlinux failed: $(grep -m1 -E 'error|Error' "$dir/prepare.log")"
+			return 1
+		fi
+		cp "$obj/vmlinux.symvers" "$obj/Module.symvers"
+	fi
 	echo "$hash" >"$obj/.vqos-stamp"
 	say "$arch: kernel tree ready in $((SECONDS - t0)) s"
 }
@@ -260,8 +277,10 @@ check_build() {
 # Makefile's `modules` target (which copies Kbuild, kmod/ and include/ into BUILD_DIR), or
 # of the canary's sources copied there.
 build_module() {
-	local obj=$VQOS_CACHE/cross/$1/kernel
-	local kb=(ARCH="$KARCH" CROSS_COMPILE="$CROSS" W=1 KBUILD_MODPOST_WARN=1 -j"$JOBS")
+	local obj=$VQOS_CACHE/cross/$1/$KTREE
+	local kb=(ARCH="$KARCH" CROSS_COMPILE="$CROSS" W=1 -j"$JOBS")
+	# With a real Module.symvers (--vmlinux) modpost's "undefined!" stays an error.
+	[[ -f $obj/Module.symvers ]] || kb+=(KBUILD_MODPOST_WARN=1)
 	# A clean module build every time: W=1 warnings are printed only when a file is
 	# compiled, so an incremental build could hide one.
 	rm -rf "$2"
