@@ -38,7 +38,8 @@ static const struct subcommand {
 	{ "config", config_main,
 	  "  config get\n"
 	  "  config set [sip-ports P[,P...]] [be-priority MAJ:MIN]\n"
-	  "             [fallback-dscp N|NAME] [mirror-rate N] [mirror-burst N]\n" },
+	  "             [fallback-dscp N|NAME] [sip-dscp N|NAME|keep]\n"
+	  "             [sip-priority MAJ:MIN] [mirror-rate N] [mirror-burst N]\n" },
 	{ "listen", listen_main,
 	  "  listen [sip] [events] [count N] [timeout SEC]\n" },
 	{ "batch", batch_main,

@@ -16,6 +16,8 @@ struct cfg {
 	size_t nports;
 	uint32_t be_priority;
 	uint8_t fallback_dscp;
+	uint8_t sip_dscp;	/* VOICEQOS_DSCP_KEEP: untouched */
+	uint32_t sip_priority;
 	uint32_t mirror_rate, mirror_burst, max_flows, idle_timeout;
 };
 
@@ -48,6 +50,8 @@ static int cfg_cb(const struct nlmsghdr *nlh, void *data)
 } while (0)
 	U(BE_PRIORITY, be_priority, U32, u32);
 	U(FALLBACK_DSCP, fallback_dscp, U8, u8);
+	U(SIP_DSCP, sip_dscp, U8, u8);
+	U(SIP_PRIORITY, sip_priority, U32, u32);
 	U(MIRROR_RATE, mirror_rate, U32, u32);
 	U(MIRROR_BURST, mirror_burst, U32, u32);
 	U(MAX_FLOWS, max_flows, U32, u32);
@@ -80,6 +84,11 @@ static void print_cfg(const struct cfg *c)
 		json_kv_str(&j, "be_priority", HAS(c, BE_PRIORITY) ?
 			    vq_format_handle(c->be_priority, buf, sizeof(buf)) : NULL);
 		json_kv_opt(&j, "fallback_dscp", HAS(c, FALLBACK_DSCP), c->fallback_dscp);
+		/* null when absent or "keep": either way nothing is written */
+		json_kv_opt(&j, "sip_dscp", HAS(c, SIP_DSCP) && c->sip_dscp != VOICEQOS_DSCP_KEEP,
+			    c->sip_dscp);
+		json_kv_str(&j, "sip_priority", HAS(c, SIP_PRIORITY) ?
+			    vq_format_handle(c->sip_priority, buf, sizeof(buf)) : NULL);
 		json_kv_opt(&j, "mirror_rate", HAS(c, MIRROR_RATE), c->mirror_rate);
 		json_kv_opt(&j, "mirror_burst", HAS(c, MIRROR_BURST), c->mirror_burst);
 		json_kv_opt(&j, "max_flows", HAS(c, MAX_FLOWS), c->max_flows);
@@ -98,6 +107,14 @@ static void print_cfg(const struct cfg *c)
 		printf("be-priority %s\n", vq_format_handle(c->be_priority, buf, sizeof(buf)));
 	if (HAS(c, FALLBACK_DSCP))
 		printf("fallback-dscp %u\n", c->fallback_dscp);
+	if (HAS(c, SIP_DSCP)) {
+		if (c->sip_dscp == VOICEQOS_DSCP_KEEP)
+			puts("sip-dscp keep");
+		else
+			printf("sip-dscp %u\n", c->sip_dscp);
+	}
+	if (HAS(c, SIP_PRIORITY))
+		printf("sip-priority %s\n", vq_format_handle(c->sip_priority, buf, sizeof(buf)));
 	if (HAS(c, MIRROR_RATE))
 		printf("mirror-rate %u\n", c->mirror_rate);
 	if (HAS(c, MIRROR_BURST))
@@ -131,7 +148,8 @@ static int parse_set(int argc, char *argv[], struct cfg *c)
 	memset(c, 0, sizeof(*c));
 	if (argc < 1)
 		return vq_usage("config set: nothing to set (sip-ports, be-priority, "
-				"fallback-dscp, mirror-rate, mirror-burst)");
+				"fallback-dscp, sip-dscp, sip-priority, mirror-rate, "
+				"mirror-burst)");
 	for (k = 0; k < argc; k++) {
 		const char *kw = argv[k], *val, *why = NULL;
 		uint64_t bit = 0, v = 0;
@@ -142,6 +160,10 @@ static int parse_set(int argc, char *argv[], struct cfg *c)
 			bit = VQ_BIT(VOICEQOS_CFG_A_BE_PRIORITY);
 		else if (strcmp(kw, "fallback-dscp") == 0)
 			bit = VQ_BIT(VOICEQOS_CFG_A_FALLBACK_DSCP);
+		else if (strcmp(kw, "sip-dscp") == 0)
+			bit = VQ_BIT(VOICEQOS_CFG_A_SIP_DSCP);
+		else if (strcmp(kw, "sip-priority") == 0)
+			bit = VQ_BIT(VOICEQOS_CFG_A_SIP_PRIORITY);
 		else if (strcmp(kw, "mirror-rate") == 0)
 			bit = VQ_BIT(VOICEQOS_CFG_A_MIRROR_RATE);
 		else if (strcmp(kw, "mirror-burst") == 0)
@@ -162,6 +184,12 @@ static int parse_set(int argc, char *argv[], struct cfg *c)
 			why = vq_parse_handle(val, &c->be_priority);
 		} else if (bit == VQ_BIT(VOICEQOS_CFG_A_FALLBACK_DSCP)) {
 			why = vq_parse_dscp(val, &c->fallback_dscp);
+		} else if (bit == VQ_BIT(VOICEQOS_CFG_A_SIP_DSCP)) {
+			c->sip_dscp = VOICEQOS_DSCP_KEEP;
+			if (strcmp(val, "keep") != 0)
+				why = vq_parse_dscp(val, &c->sip_dscp);
+		} else if (bit == VQ_BIT(VOICEQOS_CFG_A_SIP_PRIORITY)) {
+			why = vq_parse_handle(val, &c->sip_priority);
 		} else if (bit == VQ_BIT(VOICEQOS_CFG_A_MIRROR_RATE)) {
 			if (!vq_parse_num(val, MAX_MIRROR, &v))
 				why = "0-1000000 copies/s";
@@ -200,6 +228,10 @@ static int config_set(int argc, char *argv[])
 		mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_BE_PRIORITY, c.be_priority);
 	if (HAS(&c, FALLBACK_DSCP))
 		mnl_attr_put_u8(nlh, VOICEQOS_CFG_A_FALLBACK_DSCP, c.fallback_dscp);
+	if (HAS(&c, SIP_DSCP))
+		mnl_attr_put_u8(nlh, VOICEQOS_CFG_A_SIP_DSCP, c.sip_dscp);
+	if (HAS(&c, SIP_PRIORITY))
+		mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_SIP_PRIORITY, c.sip_priority);
 	if (HAS(&c, MIRROR_RATE))
 		mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_MIRROR_RATE, c.mirror_rate);
 	if (HAS(&c, MIRROR_BURST))

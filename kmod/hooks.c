@@ -133,6 +133,20 @@ out:
 	vqos_stats_inc_mask(vn, stats);
 }
 
+/*
+ * Signalling gets its own class and DSCP (CS3 by convention) so that call
+ * setup survives the same congestion the media does; the copy above has
+ * already been taken, unmodified.
+ */
+static void vqos_sip_mark(struct vqos_net *vn, const struct vqos_config *cfg,
+			  struct sk_buff *skb, const struct vqos_pkt *pkt)
+{
+	if (cfg->sip_priority)
+		skb->priority = cfg->sip_priority;
+	if (cfg->sip_dscp >= 0 && vqos_mark_dscp(skb, pkt->key.family, cfg->sip_dscp))
+		vqos_stats_inc_mask(vn, BIT(VQOS_STAT_UNWRITABLE));
+}
+
 static unsigned int vqos_hook(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
@@ -145,8 +159,12 @@ static unsigned int vqos_hook(void *priv, struct sk_buff *skb,
 
 	/* nf_hook() runs us under rcu_read_lock(). */
 	cfg = rcu_dereference(vn->cfg);
-	if (vqos_sip_port(cfg, pkt.key.sport, pkt.key.dport))
+	if (vqos_sip_port(cfg, pkt.key.sport, pkt.key.dport)) {
 		vqos_sip_mirror(vn, cfg, skb, state, &pkt);
+		if (state->hook != NF_INET_LOCAL_IN)
+			vqos_sip_mark(vn, cfg, skb, &pkt);
+		return NF_ACCEPT;
+	}
 
 	/* A namespace without flows (a plain host next to the router) pays no lookup. */
 	if (pkt.l4proto == IPPROTO_UDP && state->hook != NF_INET_LOCAL_IN &&

@@ -80,6 +80,7 @@ static int vqos_config_init(struct vqos_net *vn)
 	cfg->n_sip_ports = 1;
 	cfg->mirror_rate = min(READ_ONCE(vqos_mirror_rate), 1000000U);
 	cfg->mirror_burst = VQOS_DEFAULT_MIRROR_BURST;
+	cfg->sip_dscp = -1;
 	vqos_police_set(&vn->mirror, cfg->mirror_rate, cfg->mirror_burst, ktime_get_ns());
 	RCU_INIT_POINTER(vn->cfg, cfg);
 	return 0;

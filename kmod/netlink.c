@@ -89,6 +89,8 @@ static const struct nla_policy vqos_cfg_policy[VOICEQOS_CFG_A_MAX + 1] = {
 				       .len = VOICEQOS_MAX_SIP_PORTS * sizeof(u16) },
 	[VOICEQOS_CFG_A_BE_PRIORITY] = { .type = NLA_U32 },
 	[VOICEQOS_CFG_A_FALLBACK_DSCP] = NLA_POLICY_MAX(NLA_U8, VOICEQOS_MAX_DSCP),
+	[VOICEQOS_CFG_A_SIP_DSCP] = NLA_POLICY_MAX(NLA_U8, VOICEQOS_DSCP_KEEP),
+	[VOICEQOS_CFG_A_SIP_PRIORITY] = { .type = NLA_U32 },
 	[VOICEQOS_CFG_A_MIRROR_RATE] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &vqos_mirror_rate_range),
 	[VOICEQOS_CFG_A_MIRROR_BURST] =
@@ -534,6 +536,9 @@ static int vqos_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 		    cfg->n_sip_ports * sizeof(cfg->sip_ports[0]), cfg->sip_ports) ||
 	    nla_put_u32(msg, VOICEQOS_CFG_A_BE_PRIORITY, cfg->be_priority) ||
 	    nla_put_u8(msg, VOICEQOS_CFG_A_FALLBACK_DSCP, cfg->fallback_dscp) ||
+	    nla_put_u8(msg, VOICEQOS_CFG_A_SIP_DSCP,
+		       cfg->sip_dscp < 0 ? VOICEQOS_DSCP_KEEP : cfg->sip_dscp) ||
+	    nla_put_u32(msg, VOICEQOS_CFG_A_SIP_PRIORITY, cfg->sip_priority) ||
 	    nla_put_u32(msg, VOICEQOS_CFG_A_MIRROR_RATE, cfg->mirror_rate) ||
 	    nla_put_u32(msg, VOICEQOS_CFG_A_MIRROR_BURST, cfg->mirror_burst) ||
 	    nla_put_u32(msg, VOICEQOS_CFG_A_MAX_FLOWS, READ_ONCE(vqos_max_flows)) ||
@@ -615,6 +620,13 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		cfg->be_priority = nla_get_u32(tb[VOICEQOS_CFG_A_BE_PRIORITY]);
 	if (tb[VOICEQOS_CFG_A_FALLBACK_DSCP])
 		cfg->fallback_dscp = nla_get_u8(tb[VOICEQOS_CFG_A_FALLBACK_DSCP]);
+	if (tb[VOICEQOS_CFG_A_SIP_DSCP]) {
+		u8 dscp = nla_get_u8(tb[VOICEQOS_CFG_A_SIP_DSCP]);
+
+		cfg->sip_dscp = dscp == VOICEQOS_DSCP_KEEP ? -1 : dscp;
+	}
+	if (tb[VOICEQOS_CFG_A_SIP_PRIORITY])
+		cfg->sip_priority = nla_get_u32(tb[VOICEQOS_CFG_A_SIP_PRIORITY]);
 	if (tb[VOICEQOS_CFG_A_MIRROR_RATE])
 		cfg->mirror_rate = nla_get_u32(tb[VOICEQOS_CFG_A_MIRROR_RATE]);
 	if (tb[VOICEQOS_CFG_A_MIRROR_BURST])

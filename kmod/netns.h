@@ -25,6 +25,8 @@ struct vqos_config {
 	u16 sip_ports[VOICEQOS_MAX_SIP_PORTS];
 	u8 n_sip_ports;
 	u8 fallback_dscp;
+	s8 sip_dscp;		/* -1: leave signalling packets' DSCP alone */
+	u32 sip_priority;
 };
 
 enum vqos_stat {

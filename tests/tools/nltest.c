@@ -520,6 +520,15 @@ CASE(c_cfg_fallback_dscp_64)
 	mnl_attr_nest_end(nlh, n);
 }
 
+CASE(c_cfg_sip_dscp_65)
+{
+	NEW(VOICEQOS_CMD_CONFIG_SET);
+	struct nlattr *n = mnl_attr_nest_start(nlh, VOICEQOS_A_CONFIG);
+
+	mnl_attr_put_u8(nlh, VOICEQOS_CFG_A_SIP_DSCP, VOICEQOS_DSCP_KEEP + 1);
+	mnl_attr_nest_end(nlh, n);
+}
+
 CASE(c_cfg_mirror_burst_0)
 {
 	NEW(VOICEQOS_CMD_CONFIG_SET);
@@ -579,6 +588,7 @@ static const struct tcase cases[] = {
 	{ "config_set_sip_ports_empty", { INVALID }, true, c_cfg_ports_empty },
 	{ "config_set_sip_ports_17", { INVALID, E2BIG }, true, c_cfg_ports_too_many },
 	{ "config_set_fallback_dscp_64", { INVALID }, true, c_cfg_fallback_dscp_64 },
+	{ "config_set_sip_dscp_65", { INVALID }, true, c_cfg_sip_dscp_65 },
 	{ "config_set_mirror_burst_0", { INVALID }, true, c_cfg_mirror_burst_0 },
 	{ "config_set_mirror_rate_over_1m", { INVALID }, true, c_cfg_mirror_rate_too_big },
 	{ "flow_del_key_and_cookie", { INVALID }, true, c_del_key_and_cookie },

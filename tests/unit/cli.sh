@@ -81,11 +81,14 @@ expect "flow del key and cookie" 2 \
 expect "stats extra argument" 2 "voiceqos: stats: unknown argument 'x'" -- stats x
 expect "config without subcommand" 2 "voiceqos: config: missing subcommand (get, set)" -- config
 expect "config set nothing" 2 \
-	"voiceqos: config set: nothing to set (sip-ports, be-priority, fallback-dscp, mirror-rate, mirror-burst)" -- \
+	"voiceqos: config set: nothing to set (sip-ports, be-priority, fallback-dscp, sip-dscp, sip-priority, mirror-rate, mirror-burst)" -- \
 	config set
 expect "config set bad sip ports" 2 \
 	"voiceqos: config set: bad sip-ports '5060,0' (comma-separated ports 1-65535, at most 16)" -- \
 	config set sip-ports 5060,0
+expect "config set bad sip-dscp" 2 \
+	"voiceqos: config set: bad sip-dscp '64' (0-63 or a name like ef)" -- \
+	config set sip-dscp 64
 expect "config set mirror-burst 0" 2 \
 	"voiceqos: config set: bad mirror-burst '0' (1-1000000 copies)" -- \
 	config set mirror-burst 0

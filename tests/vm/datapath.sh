@@ -483,6 +483,28 @@ case_sip_mirror() {
 	[[ $(($(stat_value sip_copies) - c0)) -ge 8 ]]
 }
 
+# Signalling packets get the configured DSCP (CS3) on their way through, and lose it
+# again with "keep"; the setting reads back from config get.
+case_sip_mark() {
+	local j
+	vq config set sip-dscp cs3 sip-priority 1:20
+	j=$(vq --json config get)
+	note "$j"
+	[[ $(jq -r .sip_dscp <<<"$j") == 24 && $(jq -r .sip_priority <<<"$j") == 1:20 ]]
+	recv_start "$NS_WAN" "$WAN4:5060" rx4 --count 20 --timeout 10
+	recv_start "$NS_WAN" "[$WAN6]:5060" rx6 --count 20 --timeout 10
+	gen "$NS_LAN" tx4 --src "$LAN4:5062" --dst "$WAN4:5060" --pps 200 --count 20
+	gen "$NS_LAN" tx6 --src "[$LAN6]:5062" --dst "[$WAN6]:5060" --pps 200 --count 20
+	wait
+	[[ $(dscp_count "$TMPD/rx4" 24) == 20 && $(dscp_count "$TMPD/rx6" 24) == 20 ]]
+	vq config set sip-dscp keep sip-priority 0
+	[[ $(vq --json config get | jq -r .sip_dscp) == null ]]
+	recv_start "$NS_WAN" "$WAN4:5060" rx4b --count 20 --timeout 10
+	gen "$NS_LAN" tx4b --src "$LAN4:5062" --dst "$WAN4:5060" --pps 200 --count 20
+	wait
+	[[ $(dscp_count "$TMPD/rx4b" 0) == 20 ]]
+}
+
 # The router's own traffic (LOCAL_OUT) is classified too.
 case_local_out() {
 	vq flow add dst "$WAN4:5024" src "$RTR_WAN4:4024" dscp ef
@@ -657,6 +679,7 @@ run_case policer case_policer
 run_case wildcard_latch case_wildcard_latch
 run_case expiry case_expiry
 run_case sip_mirror case_sip_mirror
+run_case sip_mark case_sip_mark
 run_case local_out case_local_out
 run_case_sub eperm case_eperm
 run_case_sub nltest_malformed case_nltest_malformed

@@ -158,6 +158,14 @@
  *                                    default: module parameter mirror_rate
  *        VOICEQOS_CFG_A_MIRROR_BURST: NLA_U32, copies allowed back to back,
  *                                     1..1000000; default 64
+ *        VOICEQOS_CFG_A_SIP_DSCP: NLA_U8, 0..63 or VOICEQOS_DSCP_KEEP (64):
+ *                                 the DSCP written into signalling packets
+ *                                 the router forwards or sends (FORWARD and
+ *                                 LOCAL_OUT); default VOICEQOS_DSCP_KEEP,
+ *                                 untouched
+ *        VOICEQOS_CFG_A_SIP_PRIORITY: NLA_U32, skb->priority (tc classid)
+ *                                     for those packets; 0 (default) leaves
+ *                                     it untouched
  *        VOICEQOS_CFG_A_MAX_FLOWS: NLA_U32, read only: the flow table bound
  *        VOICEQOS_CFG_A_IDLE_TIMEOUT: NLA_U32, read only: default timeout
  *
@@ -233,6 +241,7 @@
 #define VOICEQOS_MAX_SIP_PORTS 16
 #define VOICEQOS_SIP_MAX_PAYLOAD 65000
 #define VOICEQOS_MAX_DSCP 63
+#define VOICEQOS_DSCP_KEEP 64
 
 enum voiceqos_cmd {
 	VOICEQOS_CMD_UNSPEC,
@@ -340,6 +349,8 @@ enum voiceqos_cfg_attr {
 	VOICEQOS_CFG_A_MIRROR_BURST,
 	VOICEQOS_CFG_A_MAX_FLOWS,
 	VOICEQOS_CFG_A_IDLE_TIMEOUT,
+	VOICEQOS_CFG_A_SIP_DSCP,
+	VOICEQOS_CFG_A_SIP_PRIORITY,
 	__VOICEQOS_CFG_A_LAST
 };
 
