@@ -1,0 +1,1185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Calls, dialogs and the offer/answer model (RFC 3261, 3264, 3262, 3311):
+ * see dialog.h and Documentation/call-model.md.
+ *
+ * The shape of it: a call (one Call-ID) holds its dialogs (one per remote
+ * tag: forking makes several early ones). Each dialog keeps at most one
+ * pending offer and the flows its last completed offer/answer exchange
+ * asks for ("want"), computed by a pure function of (offer, answer). The
+ * call's installed set is the union of its dialogs' wants; every change
+ * is applied by diffing that union against what is installed, so that
+ * re-INVITEs, holds, forks and releases are all the same operation.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dialog.h"
+#include "log.h"
+
+#define NS_PER_S 1000000000ULL
+/* Ended calls linger this long so that their retransmissions (BYE, 487,
+ * ACK, a 200 that crossed a CANCEL) are recognised instead of counted as
+ * orphans: 64*T1, the lifetime of an RFC 3261 transaction. */
+#define LINGER_NS (32 * NS_PER_S)
+#define MAX_DIALOGS_PER_CALL 16	/* forks tracked per call; more are ignored */
+#define SEEN_RING 32		/* recent message fingerprints per call */
+
+struct dialog {
+	struct dialog *next;
+	char tag[VQ_SIP_ID_MAX];	/* the callee's (remote) tag */
+	bool confirmed;
+	/* A sent offer waiting for its answer (RFC 3264 4). */
+	struct vq_sdp *pend;
+	bool pend_from_caller;
+	enum vq_sip_method pend_method;
+	uint32_t pend_cseq;
+	/* What the last completed exchange asks for. */
+	struct vq_flow_spec *want;
+	unsigned int nwant;
+};
+
+struct call {
+	struct vq_call pub;		/* first: callers see &call->pub */
+	struct call *hnext;		/* hash chain */
+	struct call *prev, *next;	/* creation order */
+	char from_tag[VQ_SIP_ID_MAX];	/* the caller's tag */
+	uint32_t inv_cseq;		/* the initial INVITE */
+	struct vq_sdp *inv_offer;	/* its offer, shared by every fork */
+	struct dialog *dialogs;
+	unsigned int ndialogs;
+	uint64_t seen[SEEN_RING];	/* fingerprints of processed messages */
+	unsigned int nseen, seen_pos;
+	bool lingering;			/* ENDED, kept for LINGER_NS */
+};
+
+struct vq_dialogs {
+	const struct vq_config *cfg;
+	const struct vq_flow_ops *ops;
+	void *ctx;
+	struct call **buckets;
+	size_t nbuckets;
+	struct call *oldest, *newest;
+	size_t ncalls;			/* including lingering ones */
+	struct vq_dialog_stats st;
+};
+
+/* ---- helpers ---- */
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+
+uint64_t vq_call_cookie(const char *call_id)
+{
+	uint64_t h = fnv1a(FNV_INIT, call_id, strlen(call_id));
+
+	return (VQ_COOKIE_TAG << 56) | (h & 0x00ffffffffffffffULL);
+}
+
+const char *vq_call_state_name(enum vq_call_state s)
+{
+	switch (s) {
+	case VQ_CALL_CALLING: return "calling";
+	case VQ_CALL_EARLY: return "early";
+	case VQ_CALL_CONFIRMED: return "confirmed";
+	case VQ_CALL_ENDED: return "ended";
+	case VQ_CALL_ADOPTED: return "adopted";
+	}
+	return "?";
+}
+
+static size_t addr_len(uint16_t family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+static bool flow_same_key(const struct vq_flow_spec *a, const struct vq_flow_spec *b)
+{
+	return a->family == b->family && a->dport == b->dport &&
+	       a->kind == b->kind &&
+	       !memcmp(a->dst, b->dst, addr_len(a->family));
+}
+
+/* Would installing b over a change anything the kernel holds? */
+static bool flow_same_params(const struct vq_flow_spec *a, const struct vq_flow_spec *b)
+{
+	return a->media == b->media && a->dscp == b->dscp &&
+	       a->priority == b->priority && a->mark == b->mark &&
+	       a->mark_mask == b->mark_mask && a->src_any == b->src_any &&
+	       a->sport == b->sport &&
+	       !memcmp(a->src, b->src, sizeof(a->src)) &&
+	       a->bw.wire_bps == b->bw.wire_bps &&
+	       a->bw.burst_bytes == b->bw.burst_bytes &&
+	       a->bw.clock_rate == b->bw.clock_rate &&
+	       a->bw.ptime_ms == b->bw.ptime_ms &&
+	       !strcmp(a->bw.codec, b->bw.codec);
+}
+
+static const char *flow_str(const struct vq_flow_spec *f, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(f->family, f->dst, a, sizeof(a));
+	snprintf(buf, len, "%s %s %s%s%s:%u", f->kind == VQ_FLOW_RTCP ? "rtcp" : "rtp",
+		 vq_media_kind_name(f->media), f->family == AF_INET6 ? "[" : "", a,
+		 f->family == AF_INET6 ? "]" : "", f->dport);
+	return buf;
+}
+
+/* A copy of s holding only its nmedia media lines (an SDP struct is ~32 KiB). */
+static struct vq_sdp *sdp_dup(const struct vq_sdp *s)
+{
+	size_t sz = offsetof(struct vq_sdp, media) +
+		    (size_t)s->nmedia * sizeof(struct vq_sdp_media);
+	struct vq_sdp *c;
+
+	if (sz < sizeof(uint64_t) * 2)
+		sz = sizeof(uint64_t) * 2;
+	c = malloc(sz);
+	if (!c)
+		return NULL;
+	memcpy(c, s, offsetof(struct vq_sdp, media));
+	memcpy(c->media, s->media, (size_t)s->nmedia * sizeof(struct vq_sdp_media));
+	return c;
+}
+
+/* ---- flow derivation: a pure function of one offer/answer exchange ---- */
+
+static bool dir_sends(enum vq_sdp_dir d)
+{
+	return d == VQ_DIR_SENDRECV || d == VQ_DIR_SENDONLY;
+}
+
+static bool dir_receives(enum vq_sdp_dir d)
+{
+	return d == VQ_DIR_SENDRECV || d == VQ_DIR_RECVONLY;
+}
+
+static bool has_addr(const struct vq_sdp_media *m)
+{
+	static const uint8_t zero[16];
+
+	return (m->family == AF_INET || m->family == AF_INET6) && !m->hold_addr &&
+	       memcmp(m->addr, zero, addr_len(m->family)) != 0;
+}
+
+static bool is_rtp(const struct vq_sdp_media *m)
+{
+	return (m->kind == VQ_KIND_AUDIO || m->kind == VQ_KIND_VIDEO) &&
+	       strstr(m->proto, "RTP") != NULL;
+}
+
+static void flow_class(const struct vq_config *cfg, struct vq_flow_spec *f)
+{
+	switch (f->media) {
+	case VQ_KIND_VIDEO:
+		f->dscp = cfg->media.video_dscp;
+		f->priority = cfg->kernel.video_priority;
+		break;
+	case VQ_KIND_IMAGE:
+		f->dscp = cfg->media.image_dscp;
+		f->priority = cfg->kernel.voice_priority;
+		break;
+	default:
+		f->dscp = cfg->media.voice_dscp;
+		f->priority = cfg->kernel.voice_priority;
+		break;
+	}
+	f->mark = cfg->kernel.mark;
+	f->mark_mask = cfg->kernel.mark_mask;
+	f->src_any = true;
+}
+
+static bool want_has(const struct vq_flow_spec *v, unsigned int n,
+		     const struct vq_flow_spec *f)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (flow_same_key(&v[i], f))
+			return true;
+	return false;
+}
+
+/*
+ * Flows towards side rx (its SDP line rxm) of one m= line whose answer is
+ * ans, sent by the other side (txm). Appends to out[*n].
+ */
+static void derive_dir(const struct vq_config *cfg, uint64_t cookie, unsigned int idx,
+		       const struct vq_sdp_media *ans, const struct vq_sdp_media *rxm,
+		       const struct vq_sdp_media *txm, bool mux,
+		       struct vq_flow_spec *out, unsigned int *n, unsigned int max)
+{
+	struct vq_flow_spec f;
+	struct vq_bw bw;
+
+	if (!has_addr(rxm) || rxm->port == 0)
+		return;
+	if (vq_bw_stream(ans, rxm, rxm->family, &cfg->media.bw, &bw) < 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.cookie = cookie;
+	f.media = rxm->kind;
+	f.mline = idx;
+	flow_class(cfg, &f);
+	if (dir_receives(rxm->dir) && dir_sends(txm->dir) && *n < max) {
+		f.kind = VQ_FLOW_RTP;
+		f.family = rxm->family;
+		memcpy(f.dst, rxm->addr, sizeof(f.dst));
+		f.dport = rxm->port;
+		f.bw = bw;
+		if (!want_has(out, *n, &f))
+			out[(*n)++] = f;
+	}
+	/* RTCP keeps flowing on hold; none for udptl or a muxed pair. */
+	if (!is_rtp(rxm) || mux || *n >= max)
+		return;
+	f.kind = VQ_FLOW_RTCP;
+	if (rxm->rtcp_port && (rxm->rtcp_family == AF_INET || rxm->rtcp_family == AF_INET6)) {
+		f.family = rxm->rtcp_family;
+		memcpy(f.dst, rxm->rtcp_addr, sizeof(f.dst));
+		f.dport = rxm->rtcp_port;
+	} else {
+		if (rxm->port == 65535)
+			return;
+		f.family = rxm->family;
+		memcpy(f.dst, rxm->addr, sizeof(f.dst));
+		f.dport = rxm->port + 1;
+	}
+	vq_bw_rtcp(&bw, &cfg->media.bw, &f.bw);
+	if (!want_has(out, *n, &f))
+		out[(*n)++] = f;
+}
+
+/*
+ * The flows one completed offer/answer exchange asks for (contract,
+ * "Design decisions"): per m= line enabled on both sides and per
+ * direction, RTP towards a side that receives from a side that sends,
+ * RTCP towards both sides of every RTP line unless both muxed. Which side
+ * sent the offer only matters through the answer: its first format is the
+ * codec. Returns the number of flows written (at most max).
+ */
+static unsigned int derive_flows(const struct vq_config *cfg, uint64_t cookie,
+				 const struct vq_sdp *offer, const struct vq_sdp *answer,
+				 struct vq_flow_spec *out, unsigned int max)
+{
+	unsigned int n = 0, nm = offer->nmedia < answer->nmedia ?
+				 offer->nmedia : answer->nmedia;
+
+	for (unsigned int i = 0; i < nm; i++) {
+		const struct vq_sdp_media *o = &offer->media[i], *a = &answer->media[i];
+		bool mux = o->rtcp_mux && a->rtcp_mux;
+
+		if (o->port == 0 || a->port == 0 || a->kind == VQ_KIND_OTHER ||
+		    o->kind != a->kind)
+			continue;
+		derive_dir(cfg, cookie, i, a, o, a, mux, out, &n, max);
+		derive_dir(cfg, cookie, i, a, a, o, mux, out, &n, max);
+	}
+	return n;
+}
+
+/* ---- table ---- */
+
+static struct call *call_lookup(const struct vq_dialogs *d, const char *call_id,
+				uint64_t cookie)
+{
+	struct call *c = d->buckets[cookie & (d->nbuckets - 1)];
+
+	for (; c; c = c->hnext)
+		if (c->pub.cookie == cookie &&
+		    (!strcmp(c->pub.call_id, call_id) ||
+		     (c->pub.state == VQ_CALL_ADOPTED && !c->pub.call_id[0])))
+			return c;
+	return NULL;
+}
+
+static void dialog_free(struct dialog *g)
+{
+	free(g->pend);
+	free(g->want);
+	free(g);
+}
+
+static void call_unlink(struct vq_dialogs *d, struct call *c)
+{
+	struct call **pp = &d->buckets[c->pub.cookie & (d->nbuckets - 1)];
+
+	for (; *pp; pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		d->oldest = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		d->newest = c->prev;
+	d->ncalls--;
+}
+
+static void call_free(struct call *c)
+{
+	struct dialog *g, *n;
+
+	for (g = c->dialogs; g; g = n) {
+		n = g->next;
+		dialog_free(g);
+	}
+	free(c->inv_offer);
+	free(c->pub.flows);
+	free(c);
+}
+
+static void event(struct vq_dialogs *d, struct call *c, const char *what)
+{
+	if (d->ops->call_event)
+		d->ops->call_event(d->ctx, &c->pub, what);
+}
+
+/* ---- applying a desired set ---- */
+
+static void flow_error(struct vq_dialogs *d, struct call *c, const char *op,
+		       const struct vq_flow_spec *f, int err)
+{
+	char b[96];
+
+	d->st.flow_errors++;
+	vq_warn("call %s: %s %s: %s", c->pub.call_id, op, flow_str(f, b, sizeof(b)),
+		strerror(-err));
+}
+
+/*
+ * Makes the installed set equal to the union of the dialogs' wants: del
+ * for flows no longer wanted, add for new or changed ones. Where two forks
+ * want the same kernel flow (the caller's side is the same address for
+ * all of them), the larger reservation is kept. Untrusted calls want
+ * nothing.
+ */
+static void call_apply(struct vq_dialogs *d, struct call *c, uint64_t now)
+{
+	struct vq_flow_spec want[VQ_CALL_MAX_FLOWS];
+	unsigned int n = 0;
+	struct vq_call *p = &c->pub;
+	int err;
+
+	if (p->trusted && p->state != VQ_CALL_ENDED) {
+		for (struct dialog *g = c->dialogs; g; g = g->next) {
+			for (unsigned int i = 0; i < g->nwant; i++) {
+				unsigned int j;
+
+				for (j = 0; j < n; j++)
+					if (flow_same_key(&want[j], &g->want[i]))
+						break;
+				if (j < n) {
+					if (g->want[i].bw.wire_bps > want[j].bw.wire_bps)
+						want[j] = g->want[i];
+				} else if (n < VQ_CALL_MAX_FLOWS) {
+					want[n++] = g->want[i];
+				}
+			}
+		}
+	}
+	/* Gone first: a moved stream frees its old reservation first. */
+	for (unsigned int i = 0; i < p->nflows;) {
+		if (want_has(want, n, &p->flows[i])) {
+			i++;
+			continue;
+		}
+		err = d->ops->del(d->ctx, p, &p->flows[i]);
+		if (err)
+			flow_error(d, c, "del", &p->flows[i], err);
+		p->flows[i] = p->flows[--p->nflows];
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j;
+
+		for (j = 0; j < p->nflows; j++)
+			if (flow_same_key(&p->flows[j], &want[i]))
+				break;
+		if (j < p->nflows && flow_same_params(&p->flows[j], &want[i]))
+			continue;
+		want[i].installed_ns = now;
+		if (j == p->nflows)
+			p->nflows++;
+		p->flows[j] = want[i];
+		err = d->ops->add(d->ctx, p, &p->flows[j]);
+		if (err)
+			flow_error(d, c, "add", &p->flows[j], err);
+	}
+}
+
+static void call_end(struct vq_dialogs *d, struct call *c, uint64_t now, const char *why)
+{
+	struct vq_call *p = &c->pub;
+	struct dialog *g, *n;
+	int err;
+
+	if (p->state == VQ_CALL_ENDED)
+		return;
+	if (p->nflows) {
+		err = d->ops->del_call(d->ctx, p);
+		if (err) {
+			d->st.flow_errors++;
+			vq_warn("call %s: removing its flows: %s", p->call_id, strerror(-err));
+		}
+		p->nflows = 0;
+	}
+	for (g = c->dialogs; g; g = n) {
+		n = g->next;
+		dialog_free(g);
+	}
+	c->dialogs = NULL;
+	c->ndialogs = 0;
+	free(c->inv_offer);
+	c->inv_offer = NULL;
+	p->state = VQ_CALL_ENDED;
+	p->ended_ns = now;
+	c->lingering = true;
+	if (d->st.calls_active)
+		d->st.calls_active--;
+	vq_debug("call %s: ended (%s)", p->call_id, why);
+	event(d, c, why);
+}
+
+static void set_state(struct vq_dialogs *d, struct call *c, enum vq_call_state s)
+{
+	if (c->pub.state == s)
+		return;
+	c->pub.state = s;
+	event(d, c, vq_call_state_name(s));
+}
+
+/* ---- creation and the bound ---- */
+
+/*
+ * Room for one more call: first forget the oldest lingering ended call,
+ * else end the oldest call still unanswered (dropped_max). Confirmed and
+ * adopted calls are never evicted: their flows carry live media. False
+ * if there is no room.
+ */
+static bool make_room(struct vq_dialogs *d, uint64_t now)
+{
+	uint32_t max = d->cfg->dialog.max_dialogs ? d->cfg->dialog.max_dialogs : 1;
+	struct call *c;
+
+	while (d->ncalls >= max) {
+		for (c = d->oldest; c; c = c->next)
+			if (c->lingering)
+				break;
+		if (c) {
+			call_unlink(d, c);
+			call_free(c);
+			continue;
+		}
+		for (c = d->oldest; c; c = c->next)
+			if (c->pub.state == VQ_CALL_CALLING || c->pub.state == VQ_CALL_EARLY)
+				break;
+		d->st.dropped_max++;
+		if (!c)
+			return false;
+		vq_warn("max_dialogs (%u) reached: dropping unanswered call %s", max,
+			c->pub.call_id);
+		call_end(d, c, now, "dropped");
+		call_unlink(d, c);
+		call_free(c);
+	}
+	return true;
+}
+
+static struct call *call_new(struct vq_dialogs *d, const char *call_id, uint64_t cookie,
+			     uint64_t now)
+{
+	struct call *c;
+	size_t b;
+
+	if (!make_room(d, now))
+		return NULL;
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->pub.flows = calloc(VQ_CALL_MAX_FLOWS, sizeof(*c->pub.flows));
+	if (!c || !c->pub.flows) {
+		if (c)
+			free(c);
+		vq_err_log("call %s: out of memory", call_id);
+		return NULL;
+	}
+	snprintf(c->pub.call_id, sizeof(c->pub.call_id), "%s", call_id);
+	c->pub.cookie = cookie;
+	c->pub.created_ns = c->pub.last_ns = now;
+	b = cookie & (d->nbuckets - 1);
+	c->hnext = d->buckets[b];
+	d->buckets[b] = c;
+	c->prev = d->newest;
+	if (d->newest)
+		d->newest->next = c;
+	else
+		d->oldest = c;
+	d->newest = c;
+	d->ncalls++;
+	d->st.calls_total++;
+	d->st.calls_active++;
+	return c;
+}
+
+static bool pkt_trusted(const struct vq_config *cfg, const struct vq_sip_pkt *pkt)
+{
+	return vq_config_trusted(cfg, pkt->family, pkt->saddr) ||
+	       vq_config_trusted(cfg, pkt->family, pkt->daddr);
+}
+
+/* (Re)starts c from the message that opens it: an INVITE. */
+static void call_start(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+		       const struct vq_sip_pkt *pkt)
+{
+	struct vq_call *p = &c->pub;
+
+	snprintf(p->from, sizeof(p->from), "%s", m->from);
+	snprintf(p->to, sizeof(p->to), "%s", m->to);
+	snprintf(c->from_tag, sizeof(c->from_tag), "%s", m->from_tag);
+	p->transport = pkt->l4proto;
+	p->final_status = 0;
+	p->answered_ns = p->ended_ns = 0;
+	p->created_ns = p->last_ns = pkt->tstamp_ns;
+	p->trusted = pkt_trusted(d->cfg, pkt);
+	c->inv_cseq = m->cseq;
+	c->lingering = false;
+	if (!p->trusted) {
+		char a[INET6_ADDRSTRLEN] = "?", b[INET6_ADDRSTRLEN] = "?";
+
+		d->st.untrusted++;
+		inet_ntop(pkt->family, pkt->saddr, a, sizeof(a));
+		inet_ntop(pkt->family, pkt->daddr, b, sizeof(b));
+		vq_info("call %s: neither %s nor %s is a trusted signalling peer: no reservation",
+			p->call_id, a, b);
+	}
+}
+
+/* ---- dialogs ---- */
+
+static struct dialog *dialog_find(struct call *c, const char *tag)
+{
+	for (struct dialog *g = c->dialogs; g; g = g->next)
+		if (!strcmp(g->tag, tag))
+			return g;
+	return NULL;
+}
+
+static struct dialog *dialog_get(struct call *c, const char *tag)
+{
+	struct dialog *g = dialog_find(c, tag), **pp;
+
+	if (g || !tag[0] || c->ndialogs >= MAX_DIALOGS_PER_CALL)
+		return g;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	snprintf(g->tag, sizeof(g->tag), "%s", tag);
+	/* Appended: forks keep the order their responses came in. */
+	for (pp = &c->dialogs; *pp; pp = &(*pp)->next)
+		;
+	*pp = g;
+	c->ndialogs++;
+	return g;
+}
+
+static void dialog_remove(struct call *c, struct dialog *g)
+{
+	struct dialog **pp;
+
+	for (pp = &c->dialogs; *pp; pp = &(*pp)->next)
+		if (*pp == g) {
+			*pp = g->next;
+			c->ndialogs--;
+			dialog_free(g);
+			return;
+		}
+}
+
+/* A completed exchange: the dialog now wants what (offer, answer) says. */
+static void dialog_set(struct vq_dialogs *d, struct call *c, struct dialog *g,
+		       const struct vq_sdp *offer, const struct vq_sdp *answer)
+{
+	struct vq_flow_spec tmp[VQ_CALL_MAX_FLOWS];
+	unsigned int n = derive_flows(d->cfg, c->pub.cookie, offer, answer, tmp,
+				      VQ_CALL_MAX_FLOWS);
+	struct vq_flow_spec *w = NULL;
+
+	if (n) {
+		w = malloc(n * sizeof(*w));
+		if (!w) {
+			vq_err_log("call %s: out of memory", c->pub.call_id);
+			return;
+		}
+		memcpy(w, tmp, n * sizeof(*w));
+	}
+	free(g->want);
+	g->want = w;
+	g->nwant = n;
+	/* held: some enabled line does not carry media both ways. */
+	c->pub.held = false;
+	for (unsigned int i = 0; i < offer->nmedia && i < answer->nmedia; i++) {
+		const struct vq_sdp_media *o = &offer->media[i], *a = &answer->media[i];
+
+		if (o->port && a->port && a->kind != VQ_KIND_OTHER &&
+		    (o->dir != VQ_DIR_SENDRECV || a->dir != VQ_DIR_SENDRECV ||
+		     o->hold_addr || a->hold_addr))
+			c->pub.held = true;
+	}
+}
+
+static void pend_set(struct dialog *g, const struct vq_sdp *sdp, bool from_caller,
+		     const struct vq_sip_msg *m)
+{
+	struct vq_sdp *s = sdp_dup(sdp);
+
+	if (!s)
+		return;
+	free(g->pend);
+	g->pend = s;
+	g->pend_from_caller = from_caller;
+	g->pend_method = m->method;
+	g->pend_cseq = m->cseq;
+}
+
+static void pend_clear(struct dialog *g)
+{
+	free(g->pend);
+	g->pend = NULL;
+}
+
+/*
+ * An SDP body from one side of a dialog: the answer to the other side's
+ * pending offer, or else a new offer. The initial INVITE's offer is kept
+ * per call because every fork answers it, and more than once (183 then
+ * 200, or a corrected 200): a response to the initial INVITE with no
+ * offer of its own pending answers it again.
+ */
+static void dialog_sdp(struct vq_dialogs *d, struct call *c, struct dialog *g,
+		       const struct vq_sip_msg *m, const struct vq_sdp *sdp,
+		       bool from_caller)
+{
+	if (g->pend && g->pend_from_caller != from_caller) {
+		dialog_set(d, c, g, g->pend, sdp);
+		pend_clear(g);
+		return;
+	}
+	if (!m->request && m->method == VQ_SIP_INVITE && m->cseq == c->inv_cseq &&
+	    c->inv_offer && !from_caller) {
+		dialog_set(d, c, g, c->inv_offer, sdp);
+		return;
+	}
+	pend_set(g, sdp, from_caller, m);
+}
+
+/* ---- message handling ---- */
+
+static uint64_t fingerprint(const struct vq_sip_msg *m)
+{
+	uint64_t h = FNV_INIT;
+	uint32_t v[5] = { m->request, m->method, (uint32_t)m->status, m->cseq, m->rseq };
+
+	h = fnv1a(h, v, sizeof(v));
+	h = fnv1a(h, m->branch, strlen(m->branch) + 1);
+	h = fnv1a(h, m->from_tag, strlen(m->from_tag) + 1);
+	h = fnv1a(h, m->to_tag, strlen(m->to_tag) + 1);
+	if (m->sdp)
+		h = fnv1a(h, m->sdp, m->sdp_len);
+	return h;
+}
+
+/* A repeat of a message already processed for this call? Records it if not. */
+static bool seen_before(struct call *c, const struct vq_sip_msg *m)
+{
+	uint64_t h = fingerprint(m);
+
+	for (unsigned int i = 0; i < c->nseen; i++)
+		if (c->seen[i] == h)
+			return true;
+	c->seen[c->seen_pos] = h;
+	c->seen_pos = (c->seen_pos + 1) % SEEN_RING;
+	if (c->nseen < SEEN_RING)
+		c->nseen++;
+	return false;
+}
+
+/* Methods that belong to an INVITE dialog: only these make orphans. */
+static bool dialog_method(enum vq_sip_method mt)
+{
+	return mt == VQ_SIP_INVITE || mt == VQ_SIP_ACK || mt == VQ_SIP_BYE ||
+	       mt == VQ_SIP_CANCEL || mt == VQ_SIP_PRACK || mt == VQ_SIP_UPDATE;
+}
+
+static void orphan(struct vq_dialogs *d, const struct vq_sip_msg *m, const char *why)
+{
+	d->st.orphans++;
+	if (m->request)
+		vq_debug("%s for call %s: %s", vq_sip_method_name(m->method), m->call_id, why);
+	else
+		vq_debug("%d %s for call %s: %s", m->status, vq_sip_method_name(m->method),
+			 m->call_id, why);
+}
+
+/* The 2xx to the initial INVITE: g wins, the other forks are released. */
+static void call_confirm(struct vq_dialogs *d, struct call *c, struct dialog *g,
+			 const struct vq_sip_msg *m, uint64_t now)
+{
+	struct dialog *o, *n;
+
+	for (o = c->dialogs; o; o = n) {
+		n = o->next;
+		if (o != g)
+			dialog_remove(c, o);
+	}
+	g->confirmed = true;
+	if (!c->pub.final_status)
+		c->pub.final_status = m->status;
+	c->pub.answered_ns = now;
+	set_state(d, c, VQ_CALL_CONFIRMED);
+}
+
+/* A response to an INVITE (initial or re-INVITE). */
+static void invite_response(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+			    const struct vq_sdp *sdp, bool from_caller, uint64_t now)
+{
+	/* CSeq spaces are per direction: only the callee answers the initial INVITE. */
+	bool initial = !from_caller && m->cseq == c->inv_cseq && c->inv_cseq;
+	const char *peer = from_caller ? m->from_tag : m->to_tag;
+	struct dialog *g;
+
+	if (m->status < 200 && !m->to_tag[0])
+		return;		/* 100 Trying: hop-by-hop, no dialog */
+	if (initial && m->status >= 300) {
+		if (c->pub.state == VQ_CALL_CONFIRMED)
+			return;	/* a late failure from another fork */
+		c->pub.final_status = m->status;
+		call_end(d, c, now, "rejected");
+		return;
+	}
+	if (initial && c->pub.state == VQ_CALL_CONFIRMED && m->status < 200)
+		return;		/* a provisional that lost the race to the 2xx */
+	g = initial && c->pub.state != VQ_CALL_CONFIRMED ? dialog_get(c, peer)
+							  : dialog_find(c, peer);
+	if (!g) {
+		orphan(d, m, "no such dialog");
+		return;
+	}
+	if (m->status >= 300) {
+		/* re-INVITE refused: the old session stays (RFC 3264 8). */
+		if (g->pend && g->pend_method == VQ_SIP_INVITE && g->pend_cseq == m->cseq)
+			pend_clear(g);
+		if (m->status == 481 || m->status == 408)
+			goto dialog_gone;
+		return;
+	}
+	if (sdp)
+		dialog_sdp(d, c, g, m, sdp, from_caller);
+	if (m->status >= 200 && initial && c->pub.state != VQ_CALL_CONFIRMED)
+		call_confirm(d, c, g, m, now);
+	else if (c->pub.state == VQ_CALL_CALLING && g->nwant)
+		set_state(d, c, VQ_CALL_EARLY);
+	call_apply(d, c, now);
+	return;
+dialog_gone:
+	dialog_remove(c, g);
+	if (!c->dialogs)
+		call_end(d, c, now, "dialog gone");
+	else
+		call_apply(d, c, now);
+}
+
+/* Responses to PRACK, UPDATE, BYE, ... inside a dialog. */
+static void other_response(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+			   const struct vq_sdp *sdp, bool from_caller, uint64_t now)
+{
+	const char *peer = from_caller ? m->from_tag : m->to_tag;
+	struct dialog *g = dialog_find(c, peer);
+
+	if (m->method == VQ_SIP_CANCEL || m->status < 200)
+		return;
+	if (!g) {
+		if (m->method != VQ_SIP_BYE)
+			orphan(d, m, "no such dialog");
+		return;
+	}
+	if (m->status >= 300) {
+		if (g->pend && g->pend_method == m->method && g->pend_cseq == m->cseq)
+			pend_clear(g);
+		if (m->status == 481 || m->status == 408) {
+			dialog_remove(c, g);
+			if (!c->dialogs)
+				call_end(d, c, now, "dialog gone");
+			else
+				call_apply(d, c, now);
+		}
+		return;
+	}
+	if (sdp && (m->method == VQ_SIP_PRACK || m->method == VQ_SIP_UPDATE)) {
+		dialog_sdp(d, c, g, m, sdp, from_caller);
+		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
+			set_state(d, c, VQ_CALL_EARLY);
+		call_apply(d, c, now);
+	}
+}
+
+static void bye(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+		bool from_caller, uint64_t now)
+{
+	const char *peer = from_caller ? m->to_tag : m->from_tag;
+	struct dialog *g = dialog_find(c, peer);
+
+	if (c->pub.state == VQ_CALL_ADOPTED) {
+		call_end(d, c, now, "bye");
+		return;
+	}
+	if (!g) {
+		/* We missed the 2xx (lost copy): the BYE still ends the call. */
+		if (c->pub.state != VQ_CALL_CONFIRMED) {
+			call_end(d, c, now, "bye");
+			return;
+		}
+		orphan(d, m, "BYE for another dialog");
+		return;
+	}
+	dialog_remove(c, g);
+	if (!c->dialogs)
+		call_end(d, c, now, "bye");
+	else
+		call_apply(d, c, now);
+}
+
+/*
+ * A request inside a dialog of an adopted (or never seen) call: it becomes
+ * a proper call whose only dialog is the one the request names, confirmed.
+ */
+static void call_from_dialog(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+			     const struct vq_sip_pkt *pkt)
+{
+	call_start(d, c, m, pkt);
+	snprintf(c->pub.call_id, sizeof(c->pub.call_id), "%s", m->call_id);
+	c->inv_cseq = 0;
+	c->pub.final_status = 200;
+	c->pub.answered_ns = pkt->tstamp_ns;
+	set_state(d, c, VQ_CALL_CONFIRMED);
+	if (!dialog_get(c, m->to_tag))
+		return;
+	c->dialogs->confirmed = true;
+}
+
+static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
+		    const struct vq_sdp *sdp, const struct vq_sip_pkt *pkt)
+{
+	uint64_t now = pkt->tstamp_ns;
+	bool from_caller = !strcmp(m->from_tag, c->from_tag);
+	const char *peer = from_caller ? m->to_tag : m->from_tag;
+	struct dialog *g;
+
+	switch (m->method) {
+	case VQ_SIP_BYE:
+		bye(d, c, m, from_caller, now);
+		return;
+	case VQ_SIP_CANCEL:
+		if (c->pub.state != VQ_CALL_CONFIRMED && c->pub.state != VQ_CALL_ADOPTED)
+			call_end(d, c, now, "cancel");
+		return;
+	case VQ_SIP_INVITE:
+		if (!m->to_tag[0]) {
+			/* Same Call-ID, new CSeq: a retry (e.g. after 407). */
+			if (c->pub.state == VQ_CALL_CALLING && m->cseq > c->inv_cseq) {
+				c->inv_cseq = m->cseq;
+				free(c->inv_offer);
+				c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
+			}
+			return;
+		}
+		break;
+	case VQ_SIP_ACK:
+	case VQ_SIP_PRACK:
+	case VQ_SIP_UPDATE:
+		break;
+	default:
+		return;		/* INFO, OPTIONS, REFER...: nothing for media */
+	}
+	if (c->pub.state == VQ_CALL_ADOPTED) {
+		if (m->method != VQ_SIP_INVITE && m->method != VQ_SIP_UPDATE)
+			return;
+		call_from_dialog(d, c, m, pkt);
+		from_caller = true;
+		peer = m->to_tag;
+	}
+	g = dialog_find(c, peer);
+	if (!g) {
+		orphan(d, m, "no such dialog");
+		return;
+	}
+	if (sdp) {
+		dialog_sdp(d, c, g, m, sdp, from_caller);
+		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
+			set_state(d, c, VQ_CALL_EARLY);
+		call_apply(d, c, now);
+	}
+}
+
+void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
+		      const struct vq_sdp *sdp, bool sdp_error,
+		      const struct vq_sip_pkt *pkt)
+{
+	uint64_t now = pkt->tstamp_ns, cookie;
+	struct call *c;
+	bool from_caller;
+
+	d->st.messages++;
+	if (sdp_error)
+		d->st.sdp_errors++;
+	if (!m->call_id[0] || !dialog_method(m->method))
+		return;
+	cookie = vq_call_cookie(m->call_id);
+	c = call_lookup(d, m->call_id, cookie);
+	if (!c) {
+		if (!m->request || m->method != VQ_SIP_INVITE) {
+			orphan(d, m, "unknown call");
+			return;
+		}
+		c = call_new(d, m->call_id, cookie, now);
+		if (!c)
+			return;
+		seen_before(c, m);
+		if (m->to_tag[0]) {
+			/* A re-INVITE of a call we never saw start (the daemon
+			 * started later): rebuilt from its dialog. */
+			event(d, c, "created");
+			call_from_dialog(d, c, m, pkt);
+			request(d, c, m, sdp, pkt);
+			return;
+		}
+		call_start(d, c, m, pkt);
+		c->pub.state = VQ_CALL_CALLING;
+		c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
+		event(d, c, "created");
+		return;
+	}
+	if (seen_before(c, m)) {
+		d->st.retransmissions++;
+		return;
+	}
+	c->pub.last_ns = now;
+	if (!c->pub.call_id[0])		/* adopted: now we know its Call-ID */
+		snprintf(c->pub.call_id, sizeof(c->pub.call_id), "%s", m->call_id);
+	if (c->pub.state == VQ_CALL_ENDED) {
+		/* A new INVITE reusing the Call-ID (after a 401/407 or a refused
+		 * attempt): the call starts again. Anything else is late. */
+		if (m->request && m->method == VQ_SIP_INVITE && !m->to_tag[0]) {
+			call_start(d, c, m, pkt);
+			c->pub.state = VQ_CALL_CALLING;
+			c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
+			d->st.calls_active++;
+			event(d, c, "created");
+		}
+		return;
+	}
+	if (m->request) {
+		request(d, c, m, sdp, pkt);
+		return;
+	}
+	if (c->pub.state == VQ_CALL_ADOPTED)
+		return;
+	/* The responder is the side that did not send the request. */
+	from_caller = strcmp(m->from_tag, c->from_tag) != 0;
+	if (m->method == VQ_SIP_INVITE)
+		invite_response(d, c, m, sdp, from_caller, now);
+	else
+		other_response(d, c, m, sdp, from_caller, now);
+}
+
+/* ---- time, kernel events, adoption ---- */
+
+void vq_dialogs_tick(struct vq_dialogs *d, uint64_t now)
+{
+	uint64_t early = (uint64_t)d->cfg->dialog.early_timeout * NS_PER_S;
+	uint64_t idle = (uint64_t)d->cfg->dialog.idle_timeout * NS_PER_S;
+	struct call *c, *n;
+
+	for (c = d->oldest; c; c = n) {
+		struct vq_call *p = &c->pub;
+
+		n = c->next;
+		if (c->lingering) {
+			if (now >= p->ended_ns + LINGER_NS) {
+				call_unlink(d, c);
+				call_free(c);
+			}
+			continue;
+		}
+		if (early && (p->state == VQ_CALL_CALLING || p->state == VQ_CALL_EARLY) &&
+		    now >= p->created_ns + early) {
+			d->st.timeouts++;
+			vq_info("call %s: no answer after %u s: released", p->call_id,
+				d->cfg->dialog.early_timeout);
+			call_end(d, c, now, "timeout");
+		} else if (idle && (p->state == VQ_CALL_CONFIRMED || p->state == VQ_CALL_ADOPTED) &&
+			   !p->nflows && now >= p->last_ns + idle) {
+			d->st.timeouts++;
+			vq_info("call %s: no SIP for %u s and no media flow left: ended",
+				p->call_id, d->cfg->dialog.idle_timeout);
+			call_end(d, c, now, "timeout");
+		}
+	}
+}
+
+static struct call *call_by_cookie(const struct vq_dialogs *d, uint64_t cookie)
+{
+	for (struct call *c = d->buckets[cookie & (d->nbuckets - 1)]; c; c = c->hnext)
+		if (c->pub.cookie == cookie && !c->lingering)
+			return c;
+	return NULL;
+}
+
+void vq_dialogs_flow_gone(struct vq_dialogs *d, const struct vq_flow_spec *f, uint64_t now)
+{
+	struct call *c = call_by_cookie(d, f->cookie);
+	struct vq_call *p;
+
+	if (!c)
+		return;
+	p = &c->pub;
+	for (unsigned int i = 0; i < p->nflows; i++)
+		if (flow_same_key(&p->flows[i], f)) {
+			p->flows[i] = p->flows[--p->nflows];
+			break;
+		}
+	/* The wants keep the flow: a later exchange that still wants it adds
+	 * it again. The call ends once idle (vq_dialogs_tick). */
+	if (!p->nflows && d->cfg->dialog.idle_timeout &&
+	    (p->state == VQ_CALL_CONFIRMED || p->state == VQ_CALL_ADOPTED) &&
+	    now >= p->last_ns + (uint64_t)d->cfg->dialog.idle_timeout * NS_PER_S) {
+		d->st.timeouts++;
+		call_end(d, c, now, "timeout");
+	}
+}
+
+void vq_dialogs_adopt(struct vq_dialogs *d, const struct vq_flow_spec *f, uint64_t now)
+{
+	struct call *c;
+	struct vq_call *p;
+
+	if (!VQ_COOKIE_IS_OURS(f->cookie))
+		return;
+	c = call_by_cookie(d, f->cookie);
+	if (!c) {
+		c = call_new(d, "", f->cookie, now);
+		if (!c)
+			return;
+		c->pub.state = VQ_CALL_ADOPTED;
+		c->pub.trusted = true;
+		c->pub.answered_ns = now;
+		d->st.adopted++;
+		event(d, c, "adopted");
+	}
+	p = &c->pub;
+	for (unsigned int i = 0; i < p->nflows; i++)
+		if (flow_same_key(&p->flows[i], f))
+			return;
+	if (p->nflows >= VQ_CALL_MAX_FLOWS)
+		return;
+	p->flows[p->nflows] = *f;
+	p->flows[p->nflows].installed_ns = f->installed_ns ? f->installed_ns : now;
+	p->nflows++;
+}
+
+void vq_dialogs_release_all(struct vq_dialogs *d, uint64_t now)
+{
+	for (struct call *c = d->oldest; c; c = c->next)
+		call_end(d, c, now, "released");
+}
+
+/* ---- object ---- */
+
+struct vq_dialogs *vq_dialogs_new(const struct vq_config *cfg,
+				  const struct vq_flow_ops *ops, void *ctx)
+{
+	struct vq_dialogs *d = calloc(1, sizeof(*d));
+	size_t n = 256;
+
+	if (!d)
+		return NULL;
+	while (n < cfg->dialog.max_dialogs && n < (1u << 20))
+		n <<= 1;
+	d->buckets = calloc(n, sizeof(*d->buckets));
+	if (!d->buckets) {
+		free(d);
+		return NULL;
+	}
+	d->nbuckets = n;
+	d->cfg = cfg;
+	d->ops = ops;
+	d->ctx = ctx;
+	return d;
+}
+
+void vq_dialogs_free(struct vq_dialogs *d)
+{
+	struct call *c, *n;
+
+	if (!d)
+		return;
+	for (c = d->oldest; c; c = n) {
+		n = c->next;
+		call_free(c);
+	}
+	free(d->buckets);
+	free(d);
+}
+
+void vq_dialogs_set_config(struct vq_dialogs *d, const struct vq_config *cfg)
+{
+	d->cfg = cfg;
+}
+
+static const struct call *live_from(const struct call *c)
+{
+	while (c && c->lingering)
+		c = c->next;
+	return c;
+}
+
+const struct vq_call *vq_dialogs_first(const struct vq_dialogs *d)
+{
+	const struct call *c = live_from(d->oldest);
+
+	return c ? &c->pub : NULL;
+}
+
+const struct vq_call *vq_dialogs_next(const struct vq_dialogs *d, const struct vq_call *p)
+{
+	const struct call *c = live_from(((const struct call *)p)->next);
+
+	(void)d;
+	return c ? &c->pub : NULL;
+}
+
+const struct vq_call *vq_dialogs_find(const struct vq_dialogs *d, uint64_t cookie)
+{
+	const struct call *c = call_by_cookie(d, cookie);
+
+	return c ? &c->pub : NULL;
+}
+
+void vq_dialogs_get_stats(const struct vq_dialogs *d, struct vq_dialog_stats *s)
+{
+	*s = d->st;
+}
