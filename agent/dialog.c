@@ -29,15 +29,24 @@
 #define MAX_DIALOGS_PER_CALL 16	/* forks tracked per call; more are ignored */
 #define SEEN_RING 32		/* recent message fingerprints per call */
 
+/* An offer waiting for its answer (RFC 3264 4) and where it was made. */
+struct pend {
+	struct vq_sdp *sdp;
+	bool in_request;	/* offer in a request: answer in its response */
+	enum vq_sip_method method;
+	uint32_t cseq;
+};
+
 struct dialog {
 	struct dialog *next;
 	char tag[VQ_SIP_ID_MAX];	/* the callee's (remote) tag */
 	bool confirmed;
-	/* A sent offer waiting for its answer (RFC 3264 4). */
-	struct vq_sdp *pend;
-	bool pend_from_caller;
-	enum vq_sip_method pend_method;
-	uint32_t pend_cseq;
+	/*
+	 * Outstanding offers by the side that made them: [1] the caller's,
+	 * [0] the callee's. Two slots, because in a glare (RFC 3261 14.1)
+	 * both sides offer at once and one of them gets a 491.
+	 */
+	struct pend pend[2];
 	/* What the last completed exchange asks for. */
 	struct vq_flow_spec *want;
 	unsigned int nwant;
@@ -308,7 +317,8 @@ static struct call *call_lookup(const struct vq_dialogs *d, const char *call_id,
 
 static void dialog_free(struct dialog *g)
 {
-	free(g->pend);
+	free(g->pend[0].sdp);
+	free(g->pend[1].sdp);
 	free(g->want);
 	free(g);
 }
@@ -404,7 +414,10 @@ static void call_apply(struct vq_dialogs *d, struct call *c, uint64_t now)
 		err = d->ops->del(d->ctx, p, &p->flows[i]);
 		if (err)
 			flow_error(d, c, "del", &p->flows[i], err);
-		p->flows[i] = p->flows[--p->nflows];
+		/* Order kept: the installed set reads in m= line order. */
+		memmove(&p->flows[i], &p->flows[i + 1],
+			(p->nflows - i - 1) * sizeof(p->flows[0]));
+		p->nflows--;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		unsigned int j;
@@ -643,48 +656,88 @@ static void dialog_set(struct vq_dialogs *d, struct call *c, struct dialog *g,
 	}
 }
 
-static void pend_set(struct dialog *g, const struct vq_sdp *sdp, bool from_caller,
-		     const struct vq_sip_msg *m)
+static void pend_set(struct pend *p, const struct vq_sdp *sdp, const struct vq_sip_msg *m)
 {
 	struct vq_sdp *s = sdp_dup(sdp);
 
 	if (!s)
 		return;
-	free(g->pend);
-	g->pend = s;
-	g->pend_from_caller = from_caller;
-	g->pend_method = m->method;
-	g->pend_cseq = m->cseq;
+	free(p->sdp);
+	p->sdp = s;
+	p->in_request = m->request;
+	p->method = m->method;
+	p->cseq = m->cseq;
 }
 
-static void pend_clear(struct dialog *g)
+static void pend_clear(struct pend *p)
 {
-	free(g->pend);
-	g->pend = NULL;
+	free(p->sdp);
+	p->sdp = NULL;
+}
+
+/*
+ * Is m (from the other side) where the answer to offer p belongs (RFC
+ * 3264 4, RFC 3261 13.2.1, RFC 3262 5, RFC 3311 5.1)? An offer in a
+ * request is answered in that request's 2xx (INVITE: or a 18x); an offer
+ * in a 2xx to an INVITE in the ACK, in a reliable 18x in the PRACK.
+ */
+static bool answers(const struct pend *p, const struct vq_sip_msg *m)
+{
+	if (p->in_request)
+		return !m->request && m->method == p->method && m->cseq == p->cseq &&
+		       m->status > 100 && m->status < 300 &&
+		       (m->status >= 200 || p->method == VQ_SIP_INVITE);
+	return m->request && ((m->method == VQ_SIP_ACK && m->cseq == p->cseq) ||
+			      m->method == VQ_SIP_PRACK);
+}
+
+/* May m carry an offer? (RFC 3261 13.2.1, RFC 3262, RFC 3311) */
+static bool may_offer(const struct vq_sip_msg *m)
+{
+	if (m->request)
+		return m->method == VQ_SIP_INVITE || m->method == VQ_SIP_UPDATE ||
+		       m->method == VQ_SIP_PRACK;
+	return m->method == VQ_SIP_INVITE && m->status > 100 && m->status < 300;
 }
 
 /*
  * An SDP body from one side of a dialog: the answer to the other side's
- * pending offer, or else a new offer. The initial INVITE's offer is kept
- * per call because every fork answers it, and more than once (183 then
- * 200, or a corrected 200): a response to the initial INVITE with no
- * offer of its own pending answers it again.
+ * outstanding offer, or else a new offer. The initial INVITE's offer is
+ * kept per call because every fork answers it, and more than once (183
+ * then 200, or a corrected 200): a response to the initial INVITE that
+ * answers nothing else answers it again. Returns true when an exchange
+ * completed (the dialog's wanted flows were recomputed).
  */
-static void dialog_sdp(struct vq_dialogs *d, struct call *c, struct dialog *g,
+static bool dialog_sdp(struct vq_dialogs *d, struct call *c, struct dialog *g,
 		       const struct vq_sip_msg *m, const struct vq_sdp *sdp,
 		       bool from_caller)
 {
-	if (g->pend && g->pend_from_caller != from_caller) {
-		dialog_set(d, c, g, g->pend, sdp);
-		pend_clear(g);
-		return;
+	struct pend *other = &g->pend[!from_caller];
+
+	if (other->sdp && answers(other, m)) {
+		dialog_set(d, c, g, other->sdp, sdp);
+		/* A provisional answer is repeated in the 2xx: keep the offer. */
+		if (m->request || m->status >= 200)
+			pend_clear(other);
+		return true;
 	}
 	if (!m->request && m->method == VQ_SIP_INVITE && m->cseq == c->inv_cseq &&
 	    c->inv_offer && !from_caller) {
 		dialog_set(d, c, g, c->inv_offer, sdp);
-		return;
+		return true;
 	}
-	pend_set(g, sdp, from_caller, m);
+	if (may_offer(m))
+		pend_set(&g->pend[from_caller], sdp, m);
+	return false;
+}
+
+/* A failure response to the request that made an offer: it is withdrawn. */
+static void offer_refused(struct dialog *g, const struct vq_sip_msg *m, bool from_caller)
+{
+	struct pend *p = &g->pend[!from_caller];
+
+	if (p->sdp && p->in_request && p->method == m->method && p->cseq == m->cseq)
+		pend_clear(p);
 }
 
 /* ---- message handling ---- */
@@ -761,6 +814,7 @@ static void invite_response(struct vq_dialogs *d, struct call *c, const struct v
 	bool initial = !from_caller && m->cseq == c->inv_cseq && c->inv_cseq;
 	const char *peer = from_caller ? m->from_tag : m->to_tag;
 	struct dialog *g;
+	bool changed;
 
 	if (m->status < 200 && !m->to_tag[0])
 		return;		/* 100 Trying: hop-by-hop, no dialog */
@@ -781,19 +835,20 @@ static void invite_response(struct vq_dialogs *d, struct call *c, const struct v
 	}
 	if (m->status >= 300) {
 		/* re-INVITE refused: the old session stays (RFC 3264 8). */
-		if (g->pend && g->pend_method == VQ_SIP_INVITE && g->pend_cseq == m->cseq)
-			pend_clear(g);
+		offer_refused(g, m, from_caller);
 		if (m->status == 481 || m->status == 408)
 			goto dialog_gone;
 		return;
 	}
-	if (sdp)
-		dialog_sdp(d, c, g, m, sdp, from_caller);
-	if (m->status >= 200 && initial && c->pub.state != VQ_CALL_CONFIRMED)
+	changed = sdp && dialog_sdp(d, c, g, m, sdp, from_caller);
+	if (m->status >= 200 && initial && c->pub.state != VQ_CALL_CONFIRMED) {
 		call_confirm(d, c, g, m, now);
-	else if (c->pub.state == VQ_CALL_CALLING && g->nwant)
+		changed = true;		/* the losing forks go */
+	} else if (c->pub.state == VQ_CALL_CALLING && g->nwant) {
 		set_state(d, c, VQ_CALL_EARLY);
-	call_apply(d, c, now);
+	}
+	if (changed)
+		call_apply(d, c, now);
 	return;
 dialog_gone:
 	dialog_remove(c, g);
@@ -818,8 +873,7 @@ static void other_response(struct vq_dialogs *d, struct call *c, const struct vq
 		return;
 	}
 	if (m->status >= 300) {
-		if (g->pend && g->pend_method == m->method && g->pend_cseq == m->cseq)
-			pend_clear(g);
+		offer_refused(g, m, from_caller);
 		if (m->status == 481 || m->status == 408) {
 			dialog_remove(c, g);
 			if (!c->dialogs)
@@ -829,8 +883,8 @@ static void other_response(struct vq_dialogs *d, struct call *c, const struct vq
 		}
 		return;
 	}
-	if (sdp && (m->method == VQ_SIP_PRACK || m->method == VQ_SIP_UPDATE)) {
-		dialog_sdp(d, c, g, m, sdp, from_caller);
+	if (sdp && (m->method == VQ_SIP_PRACK || m->method == VQ_SIP_UPDATE) &&
+	    dialog_sdp(d, c, g, m, sdp, from_caller)) {
 		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
 			set_state(d, c, VQ_CALL_EARLY);
 		call_apply(d, c, now);
@@ -927,8 +981,9 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		orphan(d, m, "no such dialog");
 		return;
 	}
-	if (sdp) {
-		dialog_sdp(d, c, g, m, sdp, from_caller);
+	/* Only a completed exchange changes flows: until the answer, the
+	 * old session (or the adopted flows) stays. */
+	if (sdp && dialog_sdp(d, c, g, m, sdp, from_caller)) {
 		if (c->pub.state == VQ_CALL_CALLING && g->nwant)
 			set_state(d, c, VQ_CALL_EARLY);
 		call_apply(d, c, now);
@@ -946,10 +1001,17 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 	d->st.messages++;
 	if (sdp_error)
 		d->st.sdp_errors++;
-	if (!m->call_id[0] || !dialog_method(m->method))
+	if (!m->call_id[0])
 		return;
 	cookie = vq_call_cookie(m->call_id);
 	c = call_lookup(d, m->call_id, cookie);
+	if (!dialog_method(m->method)) {
+		/* INFO, OPTIONS, NOTIFY... in a dialog: no media, but the
+		 * call is alive (idle timeout). Outside one: not ours. */
+		if (c && !c->lingering)
+			c->pub.last_ns = now;
+		return;
+	}
 	if (!c) {
 		if (!m->request || m->method != VQ_SIP_INVITE) {
 			orphan(d, m, "unknown call");
@@ -1059,7 +1121,9 @@ void vq_dialogs_flow_gone(struct vq_dialogs *d, const struct vq_flow_spec *f, ui
 	p = &c->pub;
 	for (unsigned int i = 0; i < p->nflows; i++)
 		if (flow_same_key(&p->flows[i], f)) {
-			p->flows[i] = p->flows[--p->nflows];
+			memmove(&p->flows[i], &p->flows[i + 1],
+				(p->nflows - i - 1) * sizeof(p->flows[0]));
+			p->nflows--;
 			break;
 		}
 	/* The wants keep the flow: a later exchange that still wants it adds

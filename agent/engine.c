@@ -195,21 +195,20 @@ void vq_engine_input(struct vq_engine *e, const struct vq_sip_pkt *pkt)
 	if (is_tls(e, pkt))
 		return;
 	if (pkt->len < pkt->full_len) {
-		/* A cut copy (module snap length): the rest of a TCP stream
-		 * resynchronises on the gap, a datagram is lost. */
 		char where[128];
 
 		e->st.truncated++;
-		vq_debug("%s: copy truncated to %zu of %zu bytes, skipped",
+		vq_debug("%s: copy truncated to %zu of %zu bytes",
 			 pkt_peer(pkt, where, sizeof(where)), pkt->len, pkt->full_len);
-		return;
 	}
 	if (pkt->l4proto == IPPROTO_TCP) {
+		/* Truncated segments too: the reassembler knows the part it
+		 * never gets (full_len) and resynchronises after it. */
 		vq_reasm_input(e->reasm, pkt, reasm_cb, e);
 		return;
 	}
-	if (pkt->l4proto != IPPROTO_UDP)
-		return;
+	if (pkt->l4proto != IPPROTO_UDP || pkt->len < pkt->full_len)
+		return;		/* a cut datagram is a lost message */
 	if (only_crlf(pkt->payload, pkt->len)) {
 		e->st.keepalives++;
 		return;

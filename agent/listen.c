@@ -54,7 +54,7 @@ static int listen_cb(const struct nlmsghdr *nlh, void *data)
 	} else if (gh->cmd == VOICEQOS_CMD_SIP_COPY) {
 		struct vq_sip s;
 
-		if (!tb[VOICEQOS_A_SIP] || vq_sip_parse(tb[VOICEQOS_A_SIP], &s) < 0) {
+		if (!tb[VOICEQOS_A_SIP] || vq_sip_nl_parse(tb[VOICEQOS_A_SIP], &s) < 0) {
 			c->bad = true;
 			return 0;
 		}

@@ -360,7 +360,7 @@ void vq_flow_json(struct json *j, const struct vq_flow *f)
 	json_obj_end(j);
 }
 
-int vq_sip_parse(const struct nlattr *nest, struct vq_sip *s)
+int vq_sip_nl_parse(const struct nlattr *nest, struct vq_sip *s)
 {
 	const struct nlattr *tb[VOICEQOS_SIP_A_MAX + 1];
 	uint16_t family;

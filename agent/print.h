@@ -67,7 +67,7 @@ struct vq_sip {
 	uint32_t payload_len;
 };
 
-int vq_sip_parse(const struct nlattr *nest, struct vq_sip *s);
+int vq_sip_nl_parse(const struct nlattr *nest, struct vq_sip *s);
 void vq_sip_print(FILE *out, const struct vq_sip *s);
 void vq_sip_json(struct json *j, const struct vq_sip *s);
 

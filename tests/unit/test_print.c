@@ -321,7 +321,7 @@ static void sip(void)
 	mnl_attr_put(nlh, VOICEQOS_SIP_A_PAYLOAD, sizeof(payload) - 1, payload);
 	mnl_attr_put_u32(nlh, VOICEQOS_SIP_A_PAYLOAD_LEN, 20);
 	mnl_attr_nest_end(nlh, nest);
-	t_check(vq_sip_parse(nest, &s) == 0, "sip parse udp copy", "failed");
+	t_check(vq_sip_nl_parse(nest, &s) == 0, "sip parse udp copy", "failed");
 	expect("sip human format", render(sip_human, &s),
 	       "sip forward ts 1700000000.123456789 iif 2 oif 3 udp 192.0.2.1:5060"
 	       " -> 192.0.2.2:5060 len 20 truncated \"INVITE x\\r\\n\\xff\"\n");
@@ -346,7 +346,7 @@ static void sip(void)
 	mnl_attr_put_u8(nlh, VOICEQOS_SIP_A_TCP_FLAGS, 0x18);
 	mnl_attr_put(nlh, VOICEQOS_SIP_A_PAYLOAD, 5, "hello");
 	mnl_attr_nest_end(nlh, nest);
-	t_check(vq_sip_parse(nest, &s) == 0, "sip parse tcp copy", "failed");
+	t_check(vq_sip_nl_parse(nest, &s) == 0, "sip parse tcp copy", "failed");
 	expect("sip human tcp v6", render(sip_human, &s),
 	       "sip output ts 0.000000000 iif 0 oif 0 tcp [2001:db8::1]:40000 ->"
 	       " [2001:db8::2]:5060 seq 1000 flags 0x18 len 5 \"hello\"\n");
@@ -361,7 +361,7 @@ static void sip(void)
 	nest = mnl_attr_nest_start(nlh, VOICEQOS_A_SIP);
 	mnl_attr_put_u8(nlh, VOICEQOS_SIP_A_HOOK, 1);
 	mnl_attr_nest_end(nlh, nest);
-	t_check(vq_sip_parse(nest, &s) == -EBADMSG, "sip parse rejects missing family",
+	t_check(vq_sip_nl_parse(nest, &s) == -EBADMSG, "sip parse rejects missing family",
 		"accepted");
 }
 
