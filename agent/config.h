@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "bandwidth.h"
 
@@ -19,6 +20,12 @@
 #define VQ_DEFAULT_SOCKET "/run/voiceqos/voiceqosd.sock"
 #define VQ_MAX_PORTS 16		/* the module's VOICEQOS_MAX_SIP_PORTS */
 #define VQ_MAX_TRUSTED 64
+
+/* Defaults not in bandwidth.h (Documentation/config.md says why). */
+#define VQ_CONF_DEF_MIRROR_RATE 1000	/* the module's own default */
+#define VQ_CONF_DEF_MAX_DIALOGS 10000
+#define VQ_CONF_DEF_EARLY_TIMEOUT 180	/* RFC 3261 Timer C is > 3 min */
+#define VQ_CONF_DEF_IDLE_TIMEOUT 3600
 
 struct vq_prefix {
 	uint16_t family;
@@ -75,8 +82,19 @@ void vq_config_defaults(struct vq_config *c);
  */
 int vq_config_load(const char *path, struct vq_config *c, char *err,
 		   size_t errlen);
-/* Does addr (family, 4/16 bytes) fall in a trusted prefix (or is the list empty)? */
+/*
+ * Does addr (family, 4/16 bytes) fall in a trusted prefix (or is the list
+ * empty)? An IPv4-mapped IPv6 address matches as the IPv4 address.
+ */
 bool vq_config_trusted(const struct vq_config *c, uint16_t family,
 		       const uint8_t *addr);
+/*
+ * The config as a file that vq_config_load reads back to the same struct:
+ * every key, in the order of the reference (for `voiceqosd --print-config`
+ * style output and the round-trip test).
+ */
+void vq_config_write(const struct vq_config *c, FILE *f);
+/* The i-th key and its section; NULL past the last. */
+const char *vq_config_key(unsigned int i, const char **section);
 
 #endif

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session descriptions through libosip2's SDP parser (sdp_message_parse),
+ * reduced to the facts a reservation needs (sdp.h).
+ *
+ * libosip2 wants a NUL-terminated string, so the body is copied once; the
+ * copy is also where three deviations from RFC 4566 that libosip2 refuses
+ * but real endpoints send are repaired, and nothing else:
+ *  - a last line without CRLF (libosip2 fails on it; multipart parts lose
+ *    their final CRLF before the boundary, so it is common);
+ *  - a missing or empty s= line (RFC 8866 5.3 wants "s=-"; some stacks
+ *    send "s=" or nothing): "s=-" is put in;
+ *  - a missing t= line (some gateways omit it): "t=0 0" is put in.
+ * Everything else libosip2 refuses stays refused: lines out of RFC 4566
+ * order, unknown type letters (RFC 4566 5 says to ignore such a
+ * description), a missing v= or o=.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include <osipparser2/osip_parser.h>
+#include <osipparser2/sdp_message.h>
+
+#include "sdp.h"
+#include "sip.h"
+
+/* RFC 3551 tables 4 and 5: the static payload types 0..34. */
+static const struct {
+	const char *name;
+	uint32_t clock;
+	uint8_t channels;
+} static_pt[35] = {
+	[0] = { "PCMU", 8000, 1 },	[3] = { "GSM", 8000, 1 },
+	[4] = { "G723", 8000, 1 },	[5] = { "DVI4", 8000, 1 },
+	[6] = { "DVI4", 16000, 1 },	[7] = { "LPC", 8000, 1 },
+	[8] = { "PCMA", 8000, 1 },
+	/* 8000 although G.722 samples at 16 kHz: RFC 3551 4.5.2 */
+	[9] = { "G722", 8000, 1 },
+	[10] = { "L16", 44100, 2 },	[11] = { "L16", 44100, 1 },
+	[12] = { "QCELP", 8000, 1 },	[13] = { "CN", 8000, 1 },
+	[14] = { "MPA", 90000, 1 },	[15] = { "G728", 8000, 1 },
+	[16] = { "DVI4", 11025, 1 },	[17] = { "DVI4", 22050, 1 },
+	[18] = { "G729", 8000, 1 },	[25] = { "CelB", 90000, 1 },
+	[26] = { "JPEG", 90000, 1 },	[28] = { "nv", 90000, 1 },
+	[31] = { "H261", 90000, 1 },	[32] = { "MPV", 90000, 1 },
+	[33] = { "MP2T", 90000, 1 },	[34] = { "H263", 90000, 1 },
+};
+
+const char *vq_media_kind_name(enum vq_media_kind k)
+{
+	switch (k) {
+	case VQ_KIND_AUDIO:
+		return "audio";
+	case VQ_KIND_VIDEO:
+		return "video";
+	case VQ_KIND_IMAGE:
+		return "image";
+	default:
+		return "other";
+	}
+}
+
+const char *vq_sdp_fmt_str(const struct vq_sdp_fmt *f, char *buf, size_t len)
+{
+	if (!f->name[0])
+		snprintf(buf, len, "%s", f->id);
+	else if (!f->clock)
+		snprintf(buf, len, "%s", f->name);
+	else if (f->channels > 1)
+		snprintf(buf, len, "%s/%u/%u", f->name, f->clock, f->channels);
+	else
+		snprintf(buf, len, "%s/%u", f->name, f->clock);
+	return buf;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A decimal number of at most max, the whole of s (blanks around allowed). */
+static bool parse_num(const char *s, uint64_t max, uint64_t *v)
+{
+	uint64_t n = 0;
+
+	if (!s)
+		return false;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9') {
+		n = n * 10 + (uint64_t)(*s - '0');
+		if (n > max)
+			return false;
+		s++;
+	}
+	while (*s == ' ' || *s == '\t')
+		s++;
+	*v = n;
+	return !*s;
+}
+
+/* The leading decimal number of s, ignoring what follows ("20.0", "30 "). */
+static uint32_t lead_num(const char *s)
+{
+	uint64_t n = 0;
+
+	if (!s)
+		return 0;
+	while (*s == ' ')
+		s++;
+	while (*s >= '0' && *s <= '9' && n <= UINT32_MAX) {
+		n = n * 10 + (uint64_t)(*s - '0');
+		s++;
+	}
+	return n > UINT32_MAX ? 0 : (uint32_t)n;
+}
+
+/*
+ * The copy handed to libosip2: NUL-terminated, repaired as said at the top.
+ * Also counts the m= lines so that an absurd number is refused before
+ * libosip2 builds a list of them. Returns NULL with err set.
+ */
+static char *sdp_copy(const char *buf, size_t len, char *err, size_t errlen)
+{
+	bool has_s = false, has_t = false, in_session = true;
+	size_t pos = 0, o_end = 0, t_at = (size_t)-1, w = 0, nm = 0;
+	const char *s_line = NULL;
+	char *out;
+
+	/* First pass: where things are. */
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		char type = buf[pos];
+
+		if (end - pos >= 2 && buf[pos + 1] == '=') {
+			if (type == 'm') {
+				if (++nm > VQ_SDP_MAX_MEDIA) {
+					fail(err, errlen, "more than %d m= lines", VQ_SDP_MAX_MEDIA);
+					return NULL;
+				}
+				if (in_session && t_at == (size_t)-1)
+					t_at = pos;
+				in_session = false;
+			} else if (in_session) {
+				if (type == 'o' || (type == 'v' && !o_end))
+					o_end = end;
+				else if (type == 's' && !has_s) {
+					has_s = true;
+					s_line = buf + pos;
+				} else if (type == 't')
+					has_t = true;
+				else if ((type == 'z' || type == 'k' || type == 'a') &&
+					 t_at == (size_t)-1)
+					t_at = pos;
+			}
+		}
+		pos = end;
+	}
+	if (t_at == (size_t)-1)
+		t_at = len;
+	/* "s=" followed only by the line end */
+	if (s_line && (s_line + 2 == buf + len || s_line[2] == '\r' ||
+		       s_line[2] == '\n'))
+		has_s = false;
+	else
+		s_line = NULL;
+
+	out = malloc(len + 16);
+	if (!out) {
+		fail(err, errlen, "out of memory for the SDP");
+		return NULL;
+	}
+	/* Second pass: copy, with the repairs. */
+	pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+
+		if (!has_t && pos == t_at) {
+			memcpy(out + w, "t=0 0\r\n", 7);
+			w += 7;
+		}
+		if (buf + pos != s_line) {
+			memcpy(out + w, buf + pos, end - pos);
+			w += end - pos;
+			if (!nl) {
+				memcpy(out + w, "\r\n", 2);
+				w += 2;
+			}
+		}
+		if (!has_s && end == o_end) {
+			memcpy(out + w, "s=-\r\n", 5);
+			w += 5;
+		}
+		pos = end;
+	}
+	if (!has_t && t_at == len) {
+		memcpy(out + w, "t=0 0\r\n", 7);
+		w += 7;
+	}
+	out[w] = '\0';
+	return out;
+}
+
+static bool attr_is(const sdp_attribute_t *a, const char *name)
+{
+	return a && a->a_att_field && !strcasecmp(a->a_att_field, name);
+}
+
+static bool parse_addr(const char *type, const char *addr, uint16_t *family,
+		       uint8_t out[16])
+{
+	if (!type || !addr)
+		return false;
+	memset(out, 0, 16);
+	if (!strcasecmp(type, "IP4") && inet_pton(AF_INET, addr, out) == 1) {
+		*family = AF_INET;
+		return true;
+	}
+	if (!strcasecmp(type, "IP6") && inet_pton(AF_INET6, addr, out) == 1) {
+		*family = AF_INET6;
+		return true;
+	}
+	return false;
+}
+
+static int dir_of(const sdp_attribute_t *a)
+{
+	if (attr_is(a, "sendrecv"))
+		return VQ_DIR_SENDRECV;
+	if (attr_is(a, "sendonly"))
+		return VQ_DIR_SENDONLY;
+	if (attr_is(a, "recvonly"))
+		return VQ_DIR_RECVONLY;
+	if (attr_is(a, "inactive"))
+		return VQ_DIR_INACTIVE;
+	return -1;
+}
+
+/* Session-level values a media section falls back to. */
+struct session {
+	int dir;
+	uint32_t ptime, maxptime, bw_as, bw_tias;
+};
+
+static void bandwidths(osip_list_t *l, uint32_t *as, uint32_t *tias)
+{
+	sdp_bandwidth_t *b;
+	int i;
+
+	for (i = 0; (b = osip_list_get(l, i)); i++) {
+		if (!b->b_bwtype || !b->b_bandwidth)
+			continue;
+		if (!strcasecmp(b->b_bwtype, "AS"))
+			*as = lead_num(b->b_bandwidth);
+		else if (!strcasecmp(b->b_bwtype, "TIAS"))
+			*tias = lead_num(b->b_bandwidth);
+	}
+}
+
+static struct vq_sdp_fmt *fmt_by_pt(struct vq_sdp_media *m, const char *val,
+				    const char **rest)
+{
+	uint64_t pt = 0;
+	size_t n = strcspn(val, " \t");
+	unsigned int i;
+	char tok[8];
+
+	if (!n || n >= sizeof(tok))
+		return NULL;
+	memcpy(tok, val, n);
+	tok[n] = '\0';
+	*rest = val + n + strspn(val + n, " \t");
+	if (!parse_num(tok, 127, &pt))
+		return NULL;
+	for (i = 0; i < m->nfmt; i++)
+		if (m->fmt[i].pt == (int)pt)
+			return &m->fmt[i];
+	return NULL;
+}
+
+/* a=rtpmap:PT name/clock[/channels] */
+static void rtpmap(struct vq_sdp_media *m, const char *val)
+{
+	const char *p;
+	struct vq_sdp_fmt *f = fmt_by_pt(m, val, &p);
+	size_t n;
+
+	if (!f)
+		return;
+	n = strcspn(p, "/ \t");
+	if (!n || n >= sizeof(f->name))
+		return;
+	memcpy(f->name, p, n);
+	f->name[n] = '\0';
+	p += n;
+	f->clock = 0;
+	f->channels = 1;
+	if (*p == '/') {
+		f->clock = lead_num(p + 1);
+		p = strchr(p + 1, '/');
+		if (p) {
+			uint32_t ch = lead_num(p + 1);
+
+			f->channels = ch >= 1 && ch <= 255 ? (uint8_t)ch : 1;
+		}
+	}
+}
+
+/* a=fmtp:PT k=v;k=v: the parameters that change a bit rate. */
+static void fmtp(struct vq_sdp_media *m, const char *val)
+{
+	const char *p;
+	struct vq_sdp_fmt *f = fmt_by_pt(m, val, &p);
+	bool amr, ilbc;
+
+	if (!f)
+		return;
+	amr = !strcasecmp(f->name, "AMR") || !strcasecmp(f->name, "AMR-WB");
+	ilbc = !strcasecmp(f->name, "iLBC");
+	while (*p) {
+		size_t n, kl;
+		const char *eq, *v;
+
+		p += strspn(p, " \t;");
+		n = strcspn(p, ";");
+		eq = memchr(p, '=', n);
+		if (eq) {
+			kl = eq - p;
+			while (kl && (p[kl - 1] == ' ' || p[kl - 1] == '\t'))
+				kl--;
+			v = eq + 1;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (kl == 17 && !strncasecmp(p, "maxaveragebitrate", kl)) {
+				f->maxaveragebitrate = lead_num(v);
+			} else if (ilbc && kl == 4 && !strncasecmp(p, "mode", kl)) {
+				uint32_t mode = lead_num(v);
+
+				f->ilbc_mode = mode == 20 || mode == 30 ? mode : 0;
+			} else if (amr && kl == 11 && !strncasecmp(p, "octet-align", kl)) {
+				f->octet_align = lead_num(v) == 1;
+			} else if (amr && kl == 8 && !strncasecmp(p, "mode-set", kl)) {
+				/* "0,2,5,7": the highest mode bounds the rate */
+				const char *q = v, *end = p + n;
+				uint32_t hi = 0;
+				bool any = false;
+
+				while (q < end && *q >= '0' && *q <= '9') {
+					uint32_t mode = lead_num(q);
+
+					if (mode > 8)
+						break;
+					any = true;
+					if (mode + 1 > hi)
+						hi = mode + 1;
+					q += strspn(q, "0123456789");
+					q += strspn(q, " \t,");
+				}
+				f->mode_set_max = any ? (uint8_t)hi : 0;
+			}
+		}
+		p += n;
+	}
+}
+
+static void fill_fmt(struct vq_sdp_fmt *f, const char *tok)
+{
+	uint64_t pt;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(f->id, sizeof(f->id), "%s", tok);
+	f->channels = 1;
+	f->pt = -1;
+	if (parse_num(tok, 127, &pt)) {
+		f->pt = (int)pt;
+		if (pt < 35 && static_pt[pt].name) {
+			snprintf(f->name, sizeof(f->name), "%s", static_pt[pt].name);
+			f->clock = static_pt[pt].clock;
+			f->channels = static_pt[pt].channels;
+		}
+	}
+}
+
+static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
+		      sdp_media_t *md, struct vq_sdp_media *m, char *err, size_t errlen)
+{
+	sdp_connection_t *c = osip_list_get(&md->c_connections, 0);
+	sdp_attribute_t *a;
+	uint64_t port;
+	const char *tok;
+	int i, d, dir = -1;
+
+	memset(m, 0, sizeof(*m));
+	if (!md->m_media || !md->m_port || !md->m_proto)
+		return fail(err, errlen, "m= line %d: incomplete", idx + 1);
+	snprintf(m->kind_name, sizeof(m->kind_name), "%s", md->m_media);
+	snprintf(m->proto, sizeof(m->proto), "%s", md->m_proto);
+	if (!strcasecmp(md->m_media, "audio"))
+		m->kind = VQ_KIND_AUDIO;
+	else if (!strcasecmp(md->m_media, "video"))
+		m->kind = VQ_KIND_VIDEO;
+	else if (!strcasecmp(md->m_media, "image"))
+		m->kind = VQ_KIND_IMAGE;
+	else
+		m->kind = VQ_KIND_OTHER;
+	if (!parse_num(md->m_port, UINT64_MAX / 16, &port))
+		return fail(err, errlen, "m= line %d: bad port '%.16s'", idx + 1, md->m_port);
+	if (port > 65535)
+		return fail(err, errlen, "m= line %d: port %llu out of range", idx + 1,
+			    (unsigned long long)port);
+	m->port = (uint16_t)port;
+
+	if (!c)
+		c = sdp->c_connection;
+	if (c) {
+		if (!parse_addr(c->c_addrtype, c->c_addr, &m->family, m->addr))
+			return fail(err, errlen, "m= line %d: bad address '%.64s %.64s'",
+				    idx + 1, c->c_addrtype ? c->c_addrtype : "",
+				    c->c_addr ? c->c_addr : "");
+		m->hold_addr = m->family == AF_INET && !memcmp(m->addr, "\0\0\0\0", 4);
+	}
+	m->rtcp_port = m->port && m->port < 65535 ? m->port + 1 : 0;
+	m->rtcp_family = m->family;
+	memcpy(m->rtcp_addr, m->addr, 16);
+	m->ptime_ms = ss->ptime;
+	m->maxptime_ms = ss->maxptime;
+	m->bw_as_kbps = ss->bw_as;
+	m->bw_tias_bps = ss->bw_tias;
+	bandwidths(&md->b_bandwidths, &m->bw_as_kbps, &m->bw_tias_bps);
+
+	for (i = 0; (tok = osip_list_get(&md->m_payloads, i)); i++)
+		if (m->nfmt < VQ_SDP_MAX_FMT)
+			fill_fmt(&m->fmt[m->nfmt++], tok);
+
+	for (i = 0; (a = osip_list_get(&md->a_attributes, i)); i++) {
+		const char *v = a->a_att_value ? a->a_att_value : "";
+
+		d = dir_of(a);
+		if (d >= 0) {
+			dir = d;
+		} else if (attr_is(a, "rtcp")) {
+			/* RFC 3605: a=rtcp:PORT [nettype addrtype addr] */
+			char num[12], nt[8], at[8], addr[64];
+			int k = sscanf(v, "%11s %7s %7s %63s", num, nt, at, addr);
+
+			if (k < 1 || !parse_num(num, 65535, &port))
+				return fail(err, errlen, "m= line %d: bad a=rtcp '%.32s'",
+					    idx + 1, v);
+			m->rtcp_port = (uint16_t)port;
+			if (k == 4 && !parse_addr(at, addr, &m->rtcp_family, m->rtcp_addr))
+				return fail(err, errlen, "m= line %d: bad a=rtcp address '%.64s'",
+					    idx + 1, addr);
+		} else if (attr_is(a, "rtcp-mux")) {
+			m->rtcp_mux = true;
+		} else if (attr_is(a, "ptime")) {
+			m->ptime_ms = lead_num(v);
+		} else if (attr_is(a, "maxptime")) {
+			m->maxptime_ms = lead_num(v);
+		} else if (attr_is(a, "rtpmap")) {
+			rtpmap(m, v);
+		}
+	}
+	/* After every rtpmap: fmtp parameters depend on the codec name. */
+	for (i = 0; (a = osip_list_get(&md->a_attributes, i)); i++)
+		if (attr_is(a, "fmtp") && a->a_att_value)
+			fmtp(m, a->a_att_value);
+	m->dir = dir >= 0 ? dir : ss->dir >= 0 ? ss->dir : VQ_DIR_SENDRECV;
+	return 0;
+}
+
+int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
+		 char *err, size_t errlen)
+{
+	struct session ss = { .dir = -1 };
+	sdp_message_t *sdp = NULL;
+	sdp_attribute_t *a;
+	sdp_media_t *md;
+	char *copy;
+	int i, rc = 0, n;
+	uint64_t ver;
+
+	memset(s, 0, sizeof(*s));
+	if (errlen)
+		err[0] = '\0';
+	vq_sip_init();		/* libosip2's traces off */
+	if (!len)
+		return fail(err, errlen, "empty SDP");
+	if (memchr(buf, '\0', len))
+		return fail(err, errlen, "NUL byte in the SDP");
+	copy = sdp_copy(buf, len, err, errlen);
+	if (!copy)
+		return -1;
+	if (sdp_message_init(&sdp) != 0) {
+		free(copy);
+		return fail(err, errlen, "out of memory for libosip2");
+	}
+	if (sdp_message_parse(sdp, copy) != 0) {
+		rc = fail(err, errlen, "libosip2 could not parse the SDP");
+		goto out;
+	}
+	if (parse_num(sdp->o_sess_version, UINT64_MAX / 16, &ver))
+		s->origin_version = ver;
+
+	for (i = 0; (a = osip_list_get(&sdp->a_attributes, i)); i++) {
+		int d = dir_of(a);
+
+		if (d >= 0)
+			ss.dir = d;
+		else if (attr_is(a, "ptime"))
+			ss.ptime = lead_num(a->a_att_value);
+		else if (attr_is(a, "maxptime"))
+			ss.maxptime = lead_num(a->a_att_value);
+	}
+	bandwidths(&sdp->b_bandwidths, &ss.bw_as, &ss.bw_tias);
+
+	n = osip_list_size(&sdp->m_medias);
+	if (n > VQ_SDP_MAX_MEDIA) {
+		/* sdp_copy counted lines; this counts what libosip2 made of them */
+		rc = fail(err, errlen, "more than %d m= lines", VQ_SDP_MAX_MEDIA);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		md = osip_list_get(&sdp->m_medias, i);
+		rc = fill_media(sdp, &ss, i, md, &s->media[i], err, errlen);
+		if (rc)
+			goto out;
+	}
+	s->nmedia = (unsigned int)n;
+out:
+	if (rc)
+		memset(s, 0, sizeof(*s));
+	sdp_message_free(sdp);
+	free(copy);
+	return rc;
+}
