@@ -42,6 +42,7 @@ static const struct subcommand {
 	  "             [sip-priority MAJ:MIN] [mirror-rate N] [mirror-burst N]\n" },
 	{ "listen", listen_main,
 	  "  listen [sip] [events] [count N] [timeout SEC]\n" },
+	{ "calls", calls_main, "  calls [--json] [--socket PATH]\n" },
 	{ "batch", batch_main,
 	  "  batch FILE|-\n" },
 	{ "help", help_main,
