@@ -12,12 +12,14 @@
 #   kunit        make kunit                (one result per KUnit suite)
 #   vm 6.1       tests/vm-run.sh 6.1       (guest datapath tests, one result per case)
 #   vm 6.12      tests/vm-run.sh 6.12
+#   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
+#   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
 # A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs build style kunit
-#                              vm-6.1 vm-6.12)
+#                              vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -195,8 +197,21 @@ part_vm() {
 	pass_results "vm $line" "$LOGS/vm-$line.log" "$rc"
 }
 
+# voiceqosd end to end (tests/vm/agent.sh): module + daemon on rtr, sipp calls through it.
+part_agent_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/agent.sh || ! -x tools/vm/run.sh ]]; then
+		notok "agent-vm $line: missing (tests/vm/agent.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "agent-vm-$line" 600 tests/vm-run.sh "$line" -- tests/vm/agent.sh || rc=$?
+	grep '^# ' "$LOGS/agent-vm-$line.log" >&2 || true
+	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
+}
+
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(agent valgrind docs build style kunit vm-6.1 vm-6.12)
+[[ ${#parts[@]} -gt 0 ]] ||
+	parts=(agent valgrind docs build style kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -208,6 +223,8 @@ for p in "${parts[@]}"; do
 	kunit) part_kunit ;;
 	vm-6.1) part_vm 6.1 ;;
 	vm-6.12) part_vm 6.12 ;;
+	agent-vm-6.1) part_agent_vm 6.1 ;;
+	agent-vm-6.12) part_agent_vm 6.12 ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2
