@@ -282,7 +282,7 @@ static bool normalise(struct parse *p, char *s, char *out, size_t outlen,
 	/* +2: the newline and the NUL in inih's buffer */
 	if (n + 2 > outlen) {
 		fail(p, "line too long (at most %zu characters without comments)",
-		     outlen - 3);
+		     outlen - 2);
 		return false;
 	}
 	snprintf(out, outlen, "%s\n", s);
@@ -471,7 +471,7 @@ static int handler(void *user, const char *section, const char *name,
 {
 	struct parse *p = user;
 	struct vq_config *c = p->c;
-	const struct key *k = find_key(section, name);
+	const struct key *k;
 	void *field;
 	const char *why;
 	unsigned int idx;
@@ -479,6 +479,17 @@ static int handler(void *user, const char *section, const char *name,
 
 	if (p->failed)
 		return 0;
+	/*
+	 * Builds with INI_CALL_HANDLER_ON_NEW_SECTION call with name NULL
+	 * for each [section] (already checked by the reader); value NULL
+	 * (INI_ALLOW_NO_VALUE) cannot reach here, the reader refuses such
+	 * lines, but must not crash either.
+	 */
+	if (!name)
+		return 1;
+	if (!value)
+		value = "";
+	k = find_key(section, name);
 	if (!k) {
 		char known[256] = "";
 		size_t i;

@@ -28,6 +28,7 @@
 #define LINGER_NS (32 * NS_PER_S)
 #define MAX_DIALOGS_PER_CALL 16	/* forks tracked per call; more are ignored */
 #define SEEN_RING 32		/* recent message fingerprints per call */
+#define MAX_BRANCHES 8		/* parallel INVITE client transactions tracked */
 
 /* An offer waiting for its answer (RFC 3264 4) and where it was made. */
 struct pend {
@@ -58,6 +59,15 @@ struct call {
 	struct call *prev, *next;	/* creation order */
 	char from_tag[VQ_SIP_ID_MAX];	/* the caller's tag */
 	uint32_t inv_cseq;		/* the initial INVITE */
+	/*
+	 * Its client transactions seen here (Via branch hashes): a forking
+	 * proxy upstream (a hosted PBX ringing a group of phones behind this
+	 * router) sends one INVITE per phone with the same Call-ID and CSeq.
+	 * A failure or CANCEL ends the call only once every branch has one.
+	 */
+	uint64_t branch[MAX_BRANCHES];
+	unsigned int nbranch;
+	uint32_t branch_done;		/* bit i: branch i failed or cancelled */
 	struct vq_sdp *inv_offer;	/* its offer, shared by every fork */
 	struct dialog *dialogs;
 	unsigned int ndialogs;
@@ -556,6 +566,43 @@ static bool pkt_trusted(const struct vq_config *cfg, const struct vq_sip_pkt *pk
 	       vq_config_trusted(cfg, pkt->family, pkt->daddr);
 }
 
+static uint64_t branch_hash(const struct vq_sip_msg *m)
+{
+	return fnv1a(FNV_INIT, m->branch, strlen(m->branch));
+}
+
+static int branch_find(const struct call *c, const struct vq_sip_msg *m)
+{
+	uint64_t h = branch_hash(m);
+
+	for (unsigned int i = 0; i < c->nbranch; i++)
+		if (c->branch[i] == h)
+			return (int)i;
+	return -1;
+}
+
+static void branch_add(struct call *c, const struct vq_sip_msg *m)
+{
+	if (branch_find(c, m) < 0 && c->nbranch < MAX_BRANCHES)
+		c->branch[c->nbranch++] = branch_hash(m);
+}
+
+/*
+ * The INVITE transaction of m's branch failed or was cancelled: true if
+ * no branch is left, i.e. the call is over. A branch never seen (its
+ * INVITE copy was missed) counts as the last one, unless the table was
+ * full: then the call waits for early_timeout rather than end wrongly.
+ */
+static bool branch_over(struct call *c, const struct vq_sip_msg *m)
+{
+	int i = branch_find(c, m);
+
+	if (i < 0)	/* unseen: the only one, unless some could not be kept */
+		return c->nbranch < MAX_BRANCHES;
+	c->branch_done |= 1u << i;
+	return c->branch_done == (1u << c->nbranch) - 1;
+}
+
 /* (Re)starts c from the message that opens it: an INVITE. */
 static void call_start(struct vq_dialogs *d, struct call *c, const struct vq_sip_msg *m,
 		       const struct vq_sip_pkt *pkt)
@@ -571,6 +618,9 @@ static void call_start(struct vq_dialogs *d, struct call *c, const struct vq_sip
 	p->created_ns = p->last_ns = pkt->tstamp_ns;
 	p->trusted = pkt_trusted(d->cfg, pkt);
 	c->inv_cseq = m->cseq;
+	c->nbranch = 0;
+	c->branch_done = 0;
+	branch_add(c, m);
 	c->lingering = false;
 	if (!p->trusted) {
 		char a[INET6_ADDRSTRLEN] = "?", b[INET6_ADDRSTRLEN] = "?";
@@ -821,6 +871,15 @@ static void invite_response(struct vq_dialogs *d, struct call *c, const struct v
 	if (initial && m->status >= 300) {
 		if (c->pub.state == VQ_CALL_CONFIRMED)
 			return;	/* a late failure from another fork */
+		if (!branch_over(c, m)) {
+			/* One phone of a group refused: its early dialog goes. */
+			g = m->to_tag[0] ? dialog_find(c, peer) : NULL;
+			if (g) {
+				dialog_remove(c, g);
+				call_apply(d, c, now);
+			}
+			return;
+		}
 		c->pub.final_status = m->status;
 		call_end(d, c, now, "rejected");
 		return;
@@ -929,7 +988,7 @@ static void call_from_dialog(struct vq_dialogs *d, struct call *c, const struct 
 	c->inv_cseq = 0;
 	c->pub.final_status = 200;
 	c->pub.answered_ns = pkt->tstamp_ns;
-	set_state(d, c, VQ_CALL_CONFIRMED);
+	c->pub.state = VQ_CALL_CONFIRMED;	/* the caller says what happened */
 	if (!dialog_get(c, m->to_tag))
 		return;
 	c->dialogs->confirmed = true;
@@ -948,14 +1007,24 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		bye(d, c, m, from_caller, now);
 		return;
 	case VQ_SIP_CANCEL:
-		if (c->pub.state != VQ_CALL_CONFIRMED && c->pub.state != VQ_CALL_ADOPTED)
+		/* A CANCEL names its INVITE's branch (RFC 3261 9.1). */
+		if (c->pub.state != VQ_CALL_CONFIRMED && c->pub.state != VQ_CALL_ADOPTED &&
+		    m->cseq == c->inv_cseq && branch_over(c, m))
 			call_end(d, c, now, "cancel");
 		return;
 	case VQ_SIP_INVITE:
 		if (!m->to_tag[0]) {
-			/* Same Call-ID, new CSeq: a retry (e.g. after 407). */
-			if (c->pub.state == VQ_CALL_CALLING && m->cseq > c->inv_cseq) {
+			if (c->pub.state != VQ_CALL_CALLING && c->pub.state != VQ_CALL_EARLY)
+				return;
+			if (m->cseq == c->inv_cseq) {
+				/* Another branch of a forking proxy. */
+				branch_add(c, m);
+			} else if (m->cseq > c->inv_cseq) {
+				/* Same Call-ID, new CSeq: a retry (e.g. after 407). */
 				c->inv_cseq = m->cseq;
+				c->nbranch = 0;
+				c->branch_done = 0;
+				branch_add(c, m);
 				free(c->inv_offer);
 				c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
 			}
@@ -963,6 +1032,11 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		}
 		break;
 	case VQ_SIP_ACK:
+		/* The ACK of a failed branch reuses the INVITE's branch (RFC
+		 * 3261 17.1.1.3): hop-by-hop, nothing for the dialogs. */
+		if (from_caller && m->cseq == c->inv_cseq && branch_find(c, m) >= 0)
+			return;
+		break;
 	case VQ_SIP_PRACK:
 	case VQ_SIP_UPDATE:
 		break;
@@ -973,6 +1047,7 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 		if (m->method != VQ_SIP_INVITE && m->method != VQ_SIP_UPDATE)
 			return;
 		call_from_dialog(d, c, m, pkt);
+		event(d, c, "confirmed");
 		from_caller = true;
 		peer = m->to_tag;
 	}
@@ -1024,8 +1099,8 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		if (m->to_tag[0]) {
 			/* A re-INVITE of a call we never saw start (the daemon
 			 * started later): rebuilt from its dialog. */
-			event(d, c, "created");
 			call_from_dialog(d, c, m, pkt);
+			event(d, c, "created");
 			request(d, c, m, sdp, pkt);
 			return;
 		}
@@ -1051,6 +1126,12 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 			c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
 			d->st.calls_active++;
 			event(d, c, "created");
+		} else if (!m->request && m->method == VQ_SIP_INVITE && m->status >= 200 &&
+			   m->cseq == c->inv_cseq && !c->pub.final_status &&
+			   strcmp(m->from_tag, c->from_tag) == 0) {
+			/* The 487 after a CANCEL: the call's outcome, for the record. */
+			c->pub.final_status = m->status;
+			event(d, c, "final");
 		}
 		return;
 	}

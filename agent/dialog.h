@@ -26,7 +26,7 @@
 
 /* Cookies of agent-made flows carry this in their top byte. */
 #define VQ_COOKIE_TAG 0x56ULL
-#define VQ_COOKIE_IS_OURS(c) (((c) >> 56) == VQ_COOKIE_TAG)
+#define VQ_COOKIE_IS_OURS(c) (((uint64_t)(c) >> 56) == VQ_COOKIE_TAG)
 uint64_t vq_call_cookie(const char *call_id);
 
 enum vq_flow_kind { VQ_FLOW_RTP, VQ_FLOW_RTCP };
@@ -90,7 +90,14 @@ struct vq_flow_ops {
 	int (*add)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del)(void *ctx, const struct vq_call *c, const struct vq_flow_spec *f);
 	int (*del_call)(void *ctx, const struct vq_call *c);
-	/* Optional: a call was created, changed state or ended (for monitor/log). */
+	/*
+	 * Optional: a call was created, changed state or ended (for monitor/
+	 * log). what: "created", "adopted", a state name ("early",
+	 * "confirmed") or, once c->state is VQ_CALL_ENDED, why it ended
+	 * ("bye", "cancel", "rejected", "dialog gone", "timeout", "dropped",
+	 * "released"); "final" when the final response of an ended call
+	 * arrives afterwards (the 487 after a CANCEL sets final_status).
+	 */
 	void (*call_event)(void *ctx, const struct vq_call *c, const char *what);
 };
 

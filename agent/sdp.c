@@ -79,6 +79,17 @@ const char *vq_sdp_fmt_str(const struct vq_sdp_fmt *f, char *buf, size_t len)
 	return buf;
 }
 
+/* Bounded copy, always terminated (snprintf "%s" costs more per packet). */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -384,13 +395,13 @@ static void fill_fmt(struct vq_sdp_fmt *f, const char *tok)
 	uint64_t pt;
 
 	memset(f, 0, sizeof(*f));
-	snprintf(f->id, sizeof(f->id), "%s", tok);
+	copy_str(f->id, sizeof(f->id), tok);
 	f->channels = 1;
 	f->pt = -1;
 	if (parse_num(tok, 127, &pt)) {
 		f->pt = (int)pt;
 		if (pt < 35 && static_pt[pt].name) {
-			snprintf(f->name, sizeof(f->name), "%s", static_pt[pt].name);
+			copy_str(f->name, sizeof(f->name), static_pt[pt].name);
 			f->clock = static_pt[pt].clock;
 			f->channels = static_pt[pt].channels;
 		}
@@ -409,8 +420,8 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	memset(m, 0, sizeof(*m));
 	if (!md->m_media || !md->m_port || !md->m_proto)
 		return fail(err, errlen, "m= line %d: incomplete", idx + 1);
-	snprintf(m->kind_name, sizeof(m->kind_name), "%s", md->m_media);
-	snprintf(m->proto, sizeof(m->proto), "%s", md->m_proto);
+	copy_str(m->kind_name, sizeof(m->kind_name), md->m_media);
+	copy_str(m->proto, sizeof(m->proto), md->m_proto);
 	if (!strcasecmp(md->m_media, "audio"))
 		m->kind = VQ_KIND_AUDIO;
 	else if (!strcasecmp(md->m_media, "video"))

@@ -141,7 +141,12 @@ static void copy_uri(char dst[VQ_SIP_URI_MAX], osip_uri_t *url)
 
 	dst[0] = '\0';
 	if (url && osip_uri_to_str(url, &s) == 0 && s) {
-		snprintf(dst, VQ_SIP_URI_MAX, "%s", s);
+		size_t n = strlen(s);
+
+		if (n >= VQ_SIP_URI_MAX)
+			n = VQ_SIP_URI_MAX - 1;
+		memcpy(dst, s, n);
+		dst[n] = '\0';
 		osip_free(s);
 	}
 }
@@ -286,10 +291,16 @@ static int extract(osip_message_t *sip, struct vq_sip_msg *m, char *err, size_t 
 	return find_sdp(sip, m, err, errlen);
 }
 
-/* Length of the header part (up to the empty line), or len if none. */
+/*
+ * Length of the header part up to the empty line (leading keep-alive CRLFs
+ * included, as libosip2 skips them too), or len if there is none.
+ */
 static size_t header_len(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
+
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
 
 	while ((p = memchr(p, '\n', end - p))) {
 		p++;
@@ -299,6 +310,37 @@ static size_t header_len(const char *buf, size_t len)
 			return p - buf;
 	}
 	return len;
+}
+
+/*
+ * What libosip2 lets through but must not reach the dialog layer: another
+ * protocol version (RFC 4475 3.3.12), a Content-Length that is not a plain
+ * number (it reads "-999" or "4x" with atoi) or that points past the end
+ * of the datagram (a truncated message; RFC 3261 18.3 wants it dropped).
+ * Bytes after the body are allowed and ignored (RFC 4475 3.1.1.8).
+ */
+static int check_framing(osip_message_t *sip, const char *buf, size_t len,
+			 char *err, size_t errlen)
+{
+	uint32_t clen;
+	const char *end;
+	size_t hl;
+
+	if (!sip->sip_version || strcasecmp(sip->sip_version, "SIP/2.0"))
+		return fail(err, errlen, "not SIP/2.0");
+	if (!sip->content_length || !sip->content_length->value)
+		return 0;
+	if (!parse_u32(sip->content_length->value, &clen, &end) || !only_blanks(end))
+		return fail(err, errlen, "bad Content-Length");
+	hl = header_len(buf, len);
+	/* header_len stops before the empty line; skip it */
+	if (hl < len && buf[hl] == '\r')
+		hl++;
+	if (hl < len && buf[hl] == '\n')
+		hl++;
+	if (clen > len - hl)
+		return fail(err, errlen, "Content-Length beyond the end of the message");
+	return 0;
 }
 
 int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
@@ -331,7 +373,9 @@ int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
 		osip_message_free(sip);
 		return rc;
 	}
-	rc = extract(sip, m, err, errlen);
+	rc = check_framing(sip, buf, len, err, errlen);
+	if (!rc)
+		rc = extract(sip, m, err, errlen);
 	osip_message_free(sip);
 	if (rc)
 		vq_sip_msg_free(m);

@@ -170,7 +170,7 @@ static void defaults(void)
 static void documented(void)
 {
 	static const char *const files[] = {
-		"../../etc/voiceqos.conf",
+		"../../etc/voiceqos.conf", "../../Documentation/config.md",
 	};
 	const char *key, *section;
 	unsigned int i, f;

@@ -210,55 +210,121 @@ static void test_methods(void)
 	}
 }
 
+/* head + "Content-Length: N" + empty line + body, into a static buffer. */
+static const char *with_body(const char *head, const char *body, size_t *len)
+{
+	static char buf[4096];
+
+	*len = (size_t)snprintf(buf, sizeof(buf), "%sContent-Length: %zu\r\n\r\n%s", head,
+				strlen(body), body);
+	return buf;
+}
+
 static void test_multipart(void)
 {
-	static const char mixed[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+	static const char mixed_h[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
 		"Content-Type: multipart/mixed;boundary=unique-boundary-1\r\n"
-		"MIME-Version: 1.0\r\nContent-Length: 300\r\n\r\n"
+		"MIME-Version: 1.0\r\n";
+	static const char mixed_b[] =
 		"--unique-boundary-1\r\nContent-Type: application/isup;version=itu-t92+\r\n"
 		"Content-Disposition: signal;handling=optional\r\n\r\n"
 		"isupdata\r\n"
 		"--unique-boundary-1\r\nContent-Type: application/sdp\r\n\r\n" SDP
 		"--unique-boundary-1--\r\n";
-	static const char alt[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
-		"Content-Type: multipart/alternative; boundary=\"b 2\"\r\n"
-		"Content-Length: 300\r\n\r\n"
+	static const char alt_h[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+		"Content-Type: multipart/alternative; boundary=\"b 2\"\r\n";
+	static const char alt_b[] =
 		"--b 2\r\nContent-Type: text/plain\r\n\r\nno sdp here\r\n"
 		"--b 2\r\nContent-Type: Application/SDP\r\n\r\n" SDP "--b 2--\r\n";
-	static const char nosdp[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
-		"Content-Type: multipart/mixed;boundary=xx\r\nContent-Length: 60\r\n\r\n"
-		"--xx\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xx--\r\n";
-	static const char noboundary[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
-		"Content-Type: multipart/mixed\r\nContent-Length: 60\r\n\r\n"
-		"--xx\r\nContent-Type: application/sdp\r\n\r\n" SDP "--xx--\r\n";
-	/* The first SDP part's last line loses its CRLF to the boundary. */
+	static const char nosdp_h[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+		"Content-Type: multipart/mixed;boundary=xx\r\n";
+	static const char nosdp_b[] = "--xx\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xx--\r\n";
+	static const char nob_h[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+		"Content-Type: multipart/mixed\r\n";
+	static const char nob_b[] = "--xx\r\nContent-Type: application/sdp\r\n\r\n" SDP "--xx--\r\n";
+	/* The SDP part's last line loses its CRLF to the boundary. */
 	static const char want[] = "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
 		"c=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0";
 	struct vq_sip_msg m;
+	const char *msg;
 	char err[128];
+	size_t len;
 	int rc;
 
-	rc = parse(mixed, strlen(mixed), &m, err);
+	msg = with_body(mixed_h, mixed_b, &len);
+	rc = parse(msg, len, &m, err);
 	t_check(rc == 0 && m.sdp && !strcmp(m.sdp, want) && m.sdp_len == strlen(want),
 		"sip: multipart/mixed: the application/sdp part", "rc %d '%s' sdp '%s'",
 		rc, err, m.sdp ? m.sdp : "(null)");
 	if (!rc)
 		vq_sip_msg_free(&m);
 
-	rc = parse(alt, strlen(alt), &m, err);
+	msg = with_body(alt_h, alt_b, &len);
+	rc = parse(msg, len, &m, err);
 	t_check(rc == 0 && m.sdp && !strcmp(m.sdp, want),
 		"sip: multipart/alternative, quoted boundary, second part",
 		"rc %d '%s' sdp '%s'", rc, err, m.sdp ? m.sdp : "(null)");
 	if (!rc)
 		vq_sip_msg_free(&m);
 
-	rc = parse(nosdp, strlen(nosdp), &m, err);
+	msg = with_body(nosdp_h, nosdp_b, &len);
+	rc = parse(msg, len, &m, err);
 	t_check(rc == 0 && !m.sdp, "sip: multipart without SDP: no SDP", "rc %d '%s'", rc, err);
 	if (!rc)
 		vq_sip_msg_free(&m);
 
-	reject("sip: multipart without boundary is refused", noboundary, strlen(noboundary),
+	msg = with_body(nob_h, nob_b, &len);
+	reject("sip: multipart without boundary is refused", msg, len,
 	       "libosip2 could not split the multipart body");
+}
+
+static void test_framing(void)
+{
+	static const char head[] = INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+		"Content-Type: application/sdp\r\n";
+	static const struct {
+		const char *name, *cl, *why;
+	} cases[] = {
+		{ "sip: negative Content-Length (RFC 4475 3.1.2.4)", "-999",
+		  "bad Content-Length" },
+		{ "sip: Content-Length with garbage", "87x", "bad Content-Length" },
+		{ "sip: Content-Length over 32 bits", "18446744073709551617",
+		  "bad Content-Length" },
+		/* libosip2 sees it first when the body has a type */
+		{ "sip: Content-Length past the datagram", "88",
+		  "libosip2 could not parse the message" },
+	};
+	char buf[1024], err[128];
+	struct vq_sip_msg m;
+	size_t i;
+	int n, rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = snprintf(buf, sizeof(buf), "%sContent-Length: %s\r\n\r\n" SDP, head,
+			     cases[i].cl);
+		reject(cases[i].name, buf, n, cases[i].why);
+	}
+	n = snprintf(buf, sizeof(buf), INVITE_LINE VIA FROM TO CID "CSeq: 1 INVITE\r\n"
+		     "Content-Length: 10\r\n\r\nv=0\r\n");
+	reject("sip: Content-Length past the datagram, untyped body", buf, n,
+	       "Content-Length beyond the end of the message");
+	/* Extra bytes after the body are ignored (RFC 4475 3.1.1.8). */
+	n = snprintf(buf, sizeof(buf), "%sContent-Length: 87\r\n\r\n" SDP "INVITE sip:x", head);
+	rc = parse(buf, n, &m, err);
+	t_check(rc == 0 && m.sdp_len == 87, "sip: bytes after Content-Length ignored",
+		"rc %d '%s' %zu", rc, err, m.sdp_len);
+	if (!rc)
+		vq_sip_msg_free(&m);
+	/* No Content-Length on UDP: the body runs to the end. */
+	n = snprintf(buf, sizeof(buf), "%s\r\n" SDP, head);
+	rc = parse(buf, n, &m, err);
+	t_check(rc == 0 && m.sdp_len == 87, "sip: no Content-Length on UDP: body to the end",
+		"rc %d '%s' %zu", rc, err, m.sdp_len);
+	if (!rc)
+		vq_sip_msg_free(&m);
+	n = snprintf(buf, sizeof(buf), "OPTIONS sip:t.watson@example.org SIP/7.0\r\n" VIA FROM
+		     TO CID "CSeq: 1 OPTIONS\r\nl: 0\r\n\r\n");
+	reject("sip: SIP/7.0 (RFC 4475 3.3.12)", buf, n, "not SIP/2.0");
 }
 
 static void test_bodies(void)
@@ -434,6 +500,7 @@ T_SUITE(sip)
 	test_multipart();
 	test_bodies();
 	test_folded();
+	test_framing();
 	test_rejects();
 	test_uris();
 }
