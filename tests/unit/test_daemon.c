@@ -7,8 +7,12 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
+#include "cli.h"
 #include "daemon.h"
 #include "test.h"
 
@@ -211,4 +215,85 @@ T_SUITE(daemon)
 	free(out);
 	free(c->flows);
 	free(c);
+}
+
+/* Config at start: a missing default file means defaults, a missing -c file is an error. */
+T_SUITE(daemon_config)
+{
+	struct vq_config c;
+	char err[256] = "";
+	int r;
+
+	r = vq_daemon_load_config("/nonexistent/voiceqos.conf", false, &c, err, sizeof(err));
+	t_check(r == 0 && c.path[0] == '\0' && c.sip.nports == 1 && c.sip.ports[0] == 5060,
+		"daemon_config_default_absent", "r=%d path='%s' err=%s", r, c.path, err);
+	r = vq_daemon_load_config("/nonexistent/voiceqos.conf", true, &c, err, sizeof(err));
+	t_check(r < 0 && strstr(err, "/nonexistent/voiceqos.conf"),
+		"daemon_config_explicit_absent", "r=%d err=%s", r, err);
+}
+
+/* `voiceqos calls` without a daemon, and with a bad argument. */
+T_SUITE(calls_cli)
+{
+	char *argv[] = { "calls", NULL, NULL, NULL };
+	const char *msg;
+	int r;
+
+	setenv("VOICEQOS_SOCKET", "/nonexistent/voiceqosd.sock", 1);
+	t_capture_start();
+	r = calls_main(1, argv);
+	msg = t_capture_end();
+	t_check(r == 1 && strstr(msg, "voiceqosd is not running (no control socket at "
+				 "/nonexistent/voiceqosd.sock)"),
+		"calls_not_running", "r=%d msg=%s", r, msg);
+
+	/* A daemon that refuses us: its one-line JSON error becomes ours. */
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		char path[] = "/tmp/vq-calls-XXXXXX";
+		int lfd, status;
+		pid_t pid;
+
+		if (!mkdtemp(path)) {
+			t_check(false, "calls_daemon_error", "mkdtemp failed");
+			return;
+		}
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/s", path);
+		lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+		    listen(lfd, 1) < 0) {
+			t_check(false, "calls_daemon_error", "listen failed");
+			return;
+		}
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0) {
+			static const char msg[] = "{\"error\":\"permission denied: root only\"}\n";
+			int fd = accept(lfd, NULL, NULL);
+
+			if (fd >= 0 && write(fd, msg, sizeof(msg) - 1) < 0)
+				_exit(1);
+			_exit(0);
+		}
+		argv[1] = "--socket";
+		argv[2] = sa.sun_path;
+		t_capture_start();
+		r = calls_main(3, argv);
+		msg = t_capture_end();
+		waitpid(pid, &status, 0);
+		close(lfd);
+		unlink(sa.sun_path);
+		rmdir(path);
+		t_check(r == 1 && strstr(msg, "voiceqosd says: {\"error\":\"permission denied"),
+			"calls_daemon_error", "r=%d msg=%s", r, msg);
+	}
+
+	argv[1] = "--bogus";
+	argv[2] = NULL;
+	t_capture_start();
+	r = calls_main(2, argv);
+	msg = t_capture_end();
+	t_check(r == 2 && strstr(msg, "unexpected argument '--bogus'"), "calls_bad_argument",
+		"r=%d msg=%s", r, msg);
+	unsetenv("VOICEQOS_SOCKET");
 }
