@@ -145,6 +145,7 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	kv(&j, "add_errors", ks->add_errors);
 	kv(&j, "dels", ks->dels);
 	kv(&j, "del_errors", ks->del_errors);
+	kv(&j, "del_skipped", ks->del_skipped);
 	kv(&j, "del_calls", ks->del_calls);
 	kv(&j, "del_call_errors", ks->del_call_errors);
 	kv(&j, "adopted_flows", ks->adopted_flows);

@@ -192,8 +192,29 @@ static int kf_add(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 	return 0;
 }
 
+struct owner_ctx {
+	uint16_t family;
+	bool found;
+	uint64_t cookie;
+};
+
+static int owner_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[VOICEQOS_A_MAX + 1];
+	struct owner_ctx *oc = data;
+	struct vq_flow f;
+
+	if (nlh->nlmsg_type != oc->family || genl_parse(nlh, tb, VOICEQOS_A_MAX) < 0 ||
+	    !tb[VOICEQOS_A_FLOW] || vq_flow_parse(tb[VOICEQOS_A_FLOW], &f) < 0)
+		return 0;
+	oc->found = true;
+	oc->cookie = VQ_HAS(&f, COOKIE) ? f.cookie : 0;
+	return 0;
+}
+
 static int del_key(struct vq_kflow *k, const struct vq_flow_spec *s)
 {
+	struct owner_ctx oc = { .family = k->req.family };
 	struct nlmsghdr *nlh;
 	struct vq_flow f;
 	char buf[128];
@@ -201,6 +222,23 @@ static int del_key(struct vq_kflow *k, const struct vq_flow_spec *s)
 
 	vq_kflow_to_kernel(s, 0, &f);
 	f.present = 0;	/* the key only */
+	/*
+	 * FLOW_DEL by key does not look at the cookie. When a new call reuses
+	 * the address and port (a UA that takes the same RTP port for its next
+	 * call) its FLOW_NEW replaced our flow in place: that flow is no
+	 * longer ours to remove.
+	 */
+	nlh = genl_req(&k->req, VOICEQOS_CMD_FLOW_GET, 0);
+	vq_flow_put(nlh, &f);
+	r = genl_talk(&k->req, nlh, owner_cb, &oc);
+	if (r == -ENOENT || (r == 0 && !oc.found))
+		return 0;
+	if (r == 0 && oc.cookie != s->cookie) {
+		k->st.del_skipped++;
+		vq_debug("kernel: %s now belongs to cookie 0x%016" PRIx64 "; left in place",
+			 spec_str(s, buf, sizeof(buf)), oc.cookie);
+		return 0;
+	}
 	nlh = genl_req(&k->req, VOICEQOS_CMD_FLOW_DEL, 0);
 	vq_flow_put(nlh, &f);
 	r = genl_talk(&k->req, nlh, NULL, NULL);

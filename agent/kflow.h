@@ -25,6 +25,7 @@
 struct vq_kflow_stats {
 	uint64_t adds, add_errors;
 	uint64_t dels, del_errors;	/* by key; ENOENT is not an error */
+	uint64_t del_skipped;		/* key taken over by another call's flow */
 	uint64_t del_calls, del_call_errors;
 	uint64_t adopted_flows;		/* ours, found at start */
 	uint64_t foreign_flows;		/* not ours, left alone (last dump) */
