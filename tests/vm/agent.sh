@@ -14,7 +14,8 @@
 #     (same cookie) and the BYE still removes them;
 #   - a bad config is refused at start (FILE:LINE, exit 1, kernel untouched); SIGHUP with
 #     a bad file keeps the old config and logs FILE:LINE;
-#   - rmmod + insmod under a running daemon: it notices, re-applies its config.
+#   - rmmod + insmod mid-call under a running daemon: it notices, re-applies its config
+#     and installs the call's flows again, which the BYE removes.
 #
 # Bench figures (printed, not asserted): answer -> flow installed latency p50/p99 from
 # the daemon's debug log, and RTP packets that left rtr before their flow existed.
@@ -324,20 +325,28 @@ case_sighup() {
 	[[ $(ctl status | jq '.daemon.reloads') == $((before + 1)) ]]
 }
 
+# rmmod + insmod in the middle of a call: the daemon notices both, configures the new
+# module and installs the live call's flows again; the BYE then removes them.
 case_module_reload() {
+	local st
+	uas_start 1
+	uac_run /bin/true 16000 &
+	UAC_PID=$!
+	wait_flows 4 20
 	pp rmmod voiceqos
 	sleep 1.5
 	[[ $(ctl status | jq '.kernel.up') == false ]] || fail "the daemon did not notice the unload"
 	pp insmod "$VQOS_MODULE"
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[[ $(ctl status | jq '.kernel.up') == true ]] && break
-		sleep 0.1
-	done
-	ctl status | jq -c .kernel
-	[[ $(ctl status | jq '.kernel.family_back') -ge 1 ]] || fail "the daemon did not reattach"
+	# The call is still up (16 s pause): its flows come back with the module.
+	wait_flows 4 10 || fail "the call's flows were not installed again"
+	st=$(ctl status)
+	jq -c .kernel <<<"$st"
+	jq -e '.kernel | .up and .family_lost >= 1 and .family_back >= 1 and
+		.resync_added >= 4' <<<"$st" >/dev/null || fail "status: $(jq -c .kernel <<<"$st")"
 	vqq --json config get | jq -e '.sip_ports == [5060, 5070]' >/dev/null ||
 		fail "config not re-applied after reload"
+	wait "$UAC_PID" || fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
+	wait_flows 0 5 || fail "BYE after the reload did not remove the flows"
 }
 
 # Calls one every 2 s, RTP (0.5 s) from the 200 on: figures, not assertions. sipp gives
