@@ -74,6 +74,7 @@ struct call {
 	uint64_t seen[SEEN_RING];	/* fingerprints of processed messages */
 	unsigned int nseen, seen_pos;
 	bool lingering;			/* ENDED, kept for LINGER_NS */
+	unsigned int flows_cap;		/* entries allocated at pub.flows */
 };
 
 struct vq_dialogs {
@@ -374,6 +375,33 @@ static void event(struct vq_dialogs *d, struct call *c, const char *what)
 
 /* ---- applying a desired set ---- */
 
+/*
+ * Room for one more installed flow. Grown on demand: most calls have 4
+ * flows, and a call is created for every INVITE (calloc of 64 specs per
+ * call was the largest cost of the whole dialog layer).
+ */
+static bool flows_room(struct call *c)
+{
+	struct vq_flow_spec *n;
+	unsigned int cap;
+
+	if (c->pub.nflows < c->flows_cap)
+		return true;
+	if (c->flows_cap >= VQ_CALL_MAX_FLOWS)
+		return false;
+	cap = c->flows_cap ? c->flows_cap * 2 : 4;
+	if (cap > VQ_CALL_MAX_FLOWS)
+		cap = VQ_CALL_MAX_FLOWS;
+	n = realloc(c->pub.flows, cap * sizeof(*n));
+	if (!n) {
+		vq_err_log("call %s: out of memory", c->pub.call_id);
+		return false;
+	}
+	c->pub.flows = n;
+	c->flows_cap = cap;
+	return true;
+}
+
 static void flow_error(struct vq_dialogs *d, struct call *c, const char *op,
 		       const struct vq_flow_spec *f, int err)
 {
@@ -438,8 +466,11 @@ static void call_apply(struct vq_dialogs *d, struct call *c, uint64_t now)
 		if (j < p->nflows && flow_same_params(&p->flows[j], &want[i]))
 			continue;
 		want[i].installed_ns = now;
-		if (j == p->nflows)
+		if (j == p->nflows) {
+			if (!flows_room(c))
+				break;
 			p->nflows++;
+		}
 		p->flows[j] = want[i];
 		err = d->ops->add(d->ctx, p, &p->flows[j]);
 		if (err)
@@ -534,11 +565,7 @@ static struct call *call_new(struct vq_dialogs *d, const char *call_id, uint64_t
 	if (!make_room(d, now))
 		return NULL;
 	c = calloc(1, sizeof(*c));
-	if (c)
-		c->pub.flows = calloc(VQ_CALL_MAX_FLOWS, sizeof(*c->pub.flows));
-	if (!c || !c->pub.flows) {
-		if (c)
-			free(c);
+	if (!c) {
 		vq_err_log("call %s: out of memory", call_id);
 		return NULL;
 	}
@@ -1239,7 +1266,7 @@ void vq_dialogs_adopt(struct vq_dialogs *d, const struct vq_flow_spec *f, uint64
 	for (unsigned int i = 0; i < p->nflows; i++)
 		if (flow_same_key(&p->flows[i], f))
 			return;
-	if (p->nflows >= VQ_CALL_MAX_FLOWS)
+	if (!flows_room(c))
 		return;
 	p->flows[p->nflows] = *f;
 	p->flows[p->nflows].installed_ns = f->installed_ns ? f->installed_ns : now;

@@ -72,9 +72,10 @@ struct vq_call {
 	uint64_t created_ns, answered_ns, ended_ns, last_ns;
 	unsigned int nflows;
 	/*
-	 * Installed now: nflows entries (at most VQ_CALL_MAX_FLOWS). A pointer
-	 * rather than an array so that 10000 tracked calls do not cost 110 MB;
-	 * c->flows[i] reads the same either way.
+	 * Installed now: nflows entries (at most VQ_CALL_MAX_FLOWS; NULL while
+	 * none). Allocated as needed rather than an array of 64 so that 10000
+	 * tracked calls do not cost 110 MB; c->flows[i] reads the same way.
+	 * The pointer may change whenever the dialog layer runs.
 	 */
 	struct vq_flow_spec *flows;
 };
@@ -142,7 +143,12 @@ void vq_dialogs_adopt(struct vq_dialogs *d, const struct vq_flow_spec *f,
 /* Ends every call, releasing its flows (daemon stop with flush, replay end is NOT this). */
 void vq_dialogs_release_all(struct vq_dialogs *d, uint64_t now_ns);
 
-/* Iteration over live calls in creation order; NULL at the end. */
+/*
+ * Iteration over live calls in creation order; NULL at the end. Ended
+ * calls are not listed (they linger 32 s internally so that the tail of
+ * their signalling is recognised): record them from call_event.
+ * vq_dialogs_find also finds live calls only.
+ */
 const struct vq_call *vq_dialogs_first(const struct vq_dialogs *d);
 const struct vq_call *vq_dialogs_next(const struct vq_dialogs *d,
 				      const struct vq_call *c);

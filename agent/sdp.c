@@ -145,7 +145,8 @@ static uint32_t lead_num(const char *s)
  * Also counts the m= lines so that an absurd number is refused before
  * libosip2 builds a list of them. Returns NULL with err set.
  */
-static char *sdp_copy(const char *buf, size_t len, char *err, size_t errlen)
+static char *sdp_copy(const char *buf, size_t len, char *stack, size_t stack_len,
+		      char *err, size_t errlen)
 {
 	bool has_s = false, has_t = false, in_session = true;
 	size_t pos = 0, o_end = 0, t_at = (size_t)-1, w = 0, nm = 0;
@@ -191,7 +192,8 @@ static char *sdp_copy(const char *buf, size_t len, char *err, size_t errlen)
 	else
 		s_line = NULL;
 
-	out = malloc(len + 16);
+	/* Typical SDPs fit the caller's stack buffer: no allocation then. */
+	out = len + 16 <= stack_len ? stack : malloc(len + 16);
 	if (!out) {
 		fail(err, errlen, "out of memory for the SDP");
 		return NULL;
@@ -228,9 +230,46 @@ static char *sdp_copy(const char *buf, size_t len, char *err, size_t errlen)
 	return out;
 }
 
-static bool attr_is(const sdp_attribute_t *a, const char *name)
+/*
+ * osip_list_get(list, i) walks from the head each time: a loop over it is
+ * quadratic in the list length. The iterator is not.
+ */
+#define each(item, list, it) \
+	(item) = osip_list_get_first((list), &(it)); (item); (item) = osip_list_get_next(&(it))
+
+/* The attributes that matter here; anything else is ATT_OTHER. */
+enum att {
+	ATT_OTHER, ATT_SENDRECV, ATT_SENDONLY, ATT_RECVONLY, ATT_INACTIVE,
+	ATT_RTCP, ATT_RTCP_MUX, ATT_PTIME, ATT_MAXPTIME, ATT_RTPMAP, ATT_FMTP,
+};
+
+/*
+ * One classification per attribute, dispatched on the first letter: a
+ * chain of strcasecmp against every name was a tenth of the parse.
+ */
+static enum att att_of(const sdp_attribute_t *a)
 {
-	return a && a->a_att_field && !strcasecmp(a->a_att_field, name);
+	static const struct {
+		const char *name;
+		enum att att;
+	} names[] = {
+		{ "sendrecv", ATT_SENDRECV }, { "sendonly", ATT_SENDONLY },
+		{ "recvonly", ATT_RECVONLY }, { "inactive", ATT_INACTIVE },
+		{ "rtcp", ATT_RTCP }, { "rtcp-mux", ATT_RTCP_MUX },
+		{ "ptime", ATT_PTIME }, { "maxptime", ATT_MAXPTIME },
+		{ "rtpmap", ATT_RTPMAP }, { "fmtp", ATT_FMTP },
+	};
+	const char *f = a ? a->a_att_field : NULL;
+	unsigned int i;
+	int c;
+
+	if (!f || !*f)
+		return ATT_OTHER;
+	c = *f | 0x20;		/* ASCII lower case */
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].name[0] == c && !strcasecmp(f, names[i].name))
+			return names[i].att;
+	return ATT_OTHER;
 }
 
 static bool parse_addr(const char *type, const char *addr, uint16_t *family,
@@ -250,17 +289,20 @@ static bool parse_addr(const char *type, const char *addr, uint16_t *family,
 	return false;
 }
 
-static int dir_of(const sdp_attribute_t *a)
+static int dir_of(enum att att)
 {
-	if (attr_is(a, "sendrecv"))
+	switch (att) {
+	case ATT_SENDRECV:
 		return VQ_DIR_SENDRECV;
-	if (attr_is(a, "sendonly"))
+	case ATT_SENDONLY:
 		return VQ_DIR_SENDONLY;
-	if (attr_is(a, "recvonly"))
+	case ATT_RECVONLY:
 		return VQ_DIR_RECVONLY;
-	if (attr_is(a, "inactive"))
+	case ATT_INACTIVE:
 		return VQ_DIR_INACTIVE;
-	return -1;
+	default:
+		return -1;
+	}
 }
 
 /* Session-level values a media section falls back to. */
@@ -272,9 +314,9 @@ struct session {
 static void bandwidths(osip_list_t *l, uint32_t *as, uint32_t *tias)
 {
 	sdp_bandwidth_t *b;
-	int i;
+	osip_list_iterator_t it;
 
-	for (i = 0; (b = osip_list_get(l, i)); i++) {
+	for (each(b, l, it)) {
 		if (!b->b_bwtype || !b->b_bandwidth)
 			continue;
 		if (!strcasecmp(b->b_bwtype, "AS"))
@@ -415,7 +457,9 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	sdp_attribute_t *a;
 	uint64_t port;
 	const char *tok;
-	int i, d, dir = -1;
+	const char *fmtps[VQ_SDP_MAX_FMT];
+	osip_list_iterator_t it;
+	int i, d, dir = -1, nfmtp = 0;
 
 	memset(m, 0, sizeof(*m));
 	if (!md->m_media || !md->m_port || !md->m_proto)
@@ -455,17 +499,18 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	m->bw_tias_bps = ss->bw_tias;
 	bandwidths(&md->b_bandwidths, &m->bw_as_kbps, &m->bw_tias_bps);
 
-	for (i = 0; (tok = osip_list_get(&md->m_payloads, i)); i++)
+	for (each(tok, &md->m_payloads, it))
 		if (m->nfmt < VQ_SDP_MAX_FMT)
 			fill_fmt(&m->fmt[m->nfmt++], tok);
 
-	for (i = 0; (a = osip_list_get(&md->a_attributes, i)); i++) {
+	for (each(a, &md->a_attributes, it)) {
 		const char *v = a->a_att_value ? a->a_att_value : "";
+		enum att att = att_of(a);
 
-		d = dir_of(a);
+		d = dir_of(att);
 		if (d >= 0) {
 			dir = d;
-		} else if (attr_is(a, "rtcp")) {
+		} else if (att == ATT_RTCP) {
 			/* RFC 3605: a=rtcp:PORT [nettype addrtype addr] */
 			char num[12], nt[8], at[8], addr[64];
 			int k = sscanf(v, "%11s %7s %7s %63s", num, nt, at, addr);
@@ -477,20 +522,21 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 			if (k == 4 && !parse_addr(at, addr, &m->rtcp_family, m->rtcp_addr))
 				return fail(err, errlen, "m= line %d: bad a=rtcp address '%.64s'",
 					    idx + 1, addr);
-		} else if (attr_is(a, "rtcp-mux")) {
+		} else if (att == ATT_RTCP_MUX) {
 			m->rtcp_mux = true;
-		} else if (attr_is(a, "ptime")) {
+		} else if (att == ATT_PTIME) {
 			m->ptime_ms = lead_num(v);
-		} else if (attr_is(a, "maxptime")) {
+		} else if (att == ATT_MAXPTIME) {
 			m->maxptime_ms = lead_num(v);
-		} else if (attr_is(a, "rtpmap")) {
+		} else if (att == ATT_RTPMAP) {
 			rtpmap(m, v);
+		} else if (att == ATT_FMTP && nfmtp < VQ_SDP_MAX_FMT) {
+			fmtps[nfmtp++] = v;
 		}
 	}
 	/* After every rtpmap: fmtp parameters depend on the codec name. */
-	for (i = 0; (a = osip_list_get(&md->a_attributes, i)); i++)
-		if (attr_is(a, "fmtp") && a->a_att_value)
-			fmtp(m, a->a_att_value);
+	for (i = 0; i < nfmtp; i++)
+		fmtp(m, fmtps[i]);
 	m->dir = dir >= 0 ? dir : ss->dir >= 0 ? ss->dir : VQ_DIR_SENDRECV;
 	return 0;
 }
@@ -503,10 +549,19 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 	sdp_attribute_t *a;
 	sdp_media_t *md;
 	char *copy;
+	osip_list_iterator_t it;
+	char stack[2048];
 	int i, rc = 0, n;
 	uint64_t ver;
 
-	memset(s, 0, sizeof(*s));
+	/*
+	 * Not a memset of the whole struct: it is 30 KB, most of it the
+	 * unused media slots, and clearing it cost more than the rest of
+	 * the work. Only the first nmedia entries are meaningful, and each
+	 * is cleared when it is filled.
+	 */
+	s->origin_version = 0;
+	s->nmedia = 0;
 	if (errlen)
 		err[0] = '\0';
 	vq_sip_init();		/* libosip2's traces off */
@@ -514,11 +569,12 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 		return fail(err, errlen, "empty SDP");
 	if (memchr(buf, '\0', len))
 		return fail(err, errlen, "NUL byte in the SDP");
-	copy = sdp_copy(buf, len, err, errlen);
+	copy = sdp_copy(buf, len, stack, sizeof(stack), err, errlen);
 	if (!copy)
 		return -1;
 	if (sdp_message_init(&sdp) != 0) {
-		free(copy);
+		if (copy != stack)
+			free(copy);
 		return fail(err, errlen, "out of memory for libosip2");
 	}
 	if (sdp_message_parse(sdp, copy) != 0) {
@@ -528,14 +584,15 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 	if (parse_num(sdp->o_sess_version, UINT64_MAX / 16, &ver))
 		s->origin_version = ver;
 
-	for (i = 0; (a = osip_list_get(&sdp->a_attributes, i)); i++) {
-		int d = dir_of(a);
+	for (each(a, &sdp->a_attributes, it)) {
+		enum att att = att_of(a);
+		int d = dir_of(att);
 
 		if (d >= 0)
 			ss.dir = d;
-		else if (attr_is(a, "ptime"))
+		else if (att == ATT_PTIME)
 			ss.ptime = lead_num(a->a_att_value);
-		else if (attr_is(a, "maxptime"))
+		else if (att == ATT_MAXPTIME)
 			ss.maxptime = lead_num(a->a_att_value);
 	}
 	bandwidths(&sdp->b_bandwidths, &ss.bw_as, &ss.bw_tias);
@@ -546,17 +603,21 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 		rc = fail(err, errlen, "more than %d m= lines", VQ_SDP_MAX_MEDIA);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		md = osip_list_get(&sdp->m_medias, i);
+	i = 0;
+	for (each(md, &sdp->m_medias, it)) {
 		rc = fill_media(sdp, &ss, i, md, &s->media[i], err, errlen);
 		if (rc)
 			goto out;
+		i++;
 	}
 	s->nmedia = (unsigned int)n;
 out:
-	if (rc)
-		memset(s, 0, sizeof(*s));
+	if (rc) {
+		s->origin_version = 0;
+		s->nmedia = 0;
+	}
 	sdp_message_free(sdp);
-	free(copy);
+	if (copy != stack)
+		free(copy);
 	return rc;
 }

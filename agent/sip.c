@@ -166,25 +166,17 @@ static bool is_type(const osip_content_type_t *ct, const char *type, const char 
 	       (!sub || (ct->subtype && !strcasecmp(ct->subtype, sub)));
 }
 
-/* Any Require header lists the option tag "100rel" (comma lists too). */
-static bool requires_100rel(const osip_message_t *sip)
+/* The option tag "100rel" in a Require value (comma lists too). */
+static bool lists_100rel(const char *p)
 {
-	osip_header_t *h;
-	int pos = 0;
+	while (p && *p) {
+		size_t n;
 
-	while ((pos = osip_message_header_get_byname(sip, "require", pos, &h)) >= 0) {
-		const char *p = h->hvalue;
-
-		while (p && *p) {
-			size_t n;
-
-			p += strspn(p, " \t,");
-			n = strcspn(p, " \t,");
-			if (n == 6 && !strncasecmp(p, "100rel", 6))
-				return true;
-			p += n;
-		}
-		pos++;
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,");
+		if (n == 6 && !strncasecmp(p, "100rel", 6))
+			return true;
+		p += n;
 	}
 	return false;
 }
@@ -226,6 +218,8 @@ static int extract(osip_message_t *sip, struct vq_sip_msg *m, char *err, size_t 
 {
 	osip_via_t *via = NULL;
 	osip_header_t *h = NULL;
+	osip_list_iterator_t it;
+	bool seen_rseq = false, seen_rack = false;
 	const char *s;
 
 	if (!sip->call_id || !sip->call_id->number || !*sip->call_id->number)
@@ -272,22 +266,31 @@ static int extract(osip_message_t *sip, struct vq_sip_msg *m, char *err, size_t 
 			return fail(err, errlen, "Via branch longer than 255 bytes");
 	}
 
-	if (osip_message_header_get_byname(sip, "rseq", 0, &h) >= 0 && h && h->hvalue) {
-		const char *end;
-
-		if (!parse_u32(h->hvalue, &m->rseq, &end) || !only_blanks(end))
-			return fail(err, errlen, "RSeq is not a 32-bit number");
-	}
-	if (osip_message_header_get_byname(sip, "rack", 0, &h) >= 0 && h && h->hvalue) {
+	/*
+	 * RSeq, RAck and Require are "other" headers for libosip2: one walk
+	 * over them instead of a name lookup (a walk each) per header.
+	 */
+	for (h = osip_list_get_first(&sip->headers, &it); h; h = osip_list_get_next(&it)) {
 		const char *p;
 
-		/* RAck: response-num CSeq-num Method (RFC 3262 7.2) */
-		if (!parse_u32(h->hvalue, &m->rack_rseq, &p) || (*p != ' ' && *p != '\t') ||
-		    !parse_u32(p, &m->rack_cseq, &p) || (*p != ' ' && *p != '\t') ||
-		    only_blanks(p))
-			return fail(err, errlen, "RAck is not 'RSeq CSeq method'");
+		if (!h->hname || (h->hname[0] | 0x20) != 'r' || !h->hvalue)
+			continue;
+		if (!strcasecmp(h->hname, "require")) {
+			m->require_100rel |= lists_100rel(h->hvalue);
+		} else if (!strcasecmp(h->hname, "rseq") && !seen_rseq) {
+			seen_rseq = true;
+			if (!parse_u32(h->hvalue, &m->rseq, &p) || !only_blanks(p))
+				return fail(err, errlen, "RSeq is not a 32-bit number");
+		} else if (!strcasecmp(h->hname, "rack") && !seen_rack) {
+			seen_rack = true;
+			/* RAck: response-num CSeq-num Method (RFC 3262 7.2) */
+			if (!parse_u32(h->hvalue, &m->rack_rseq, &p) ||
+			    (*p != ' ' && *p != '\t') ||
+			    !parse_u32(p, &m->rack_cseq, &p) || (*p != ' ' && *p != '\t') ||
+			    only_blanks(p))
+				return fail(err, errlen, "RAck is not 'RSeq CSeq method'");
+		}
 	}
-	m->require_100rel = requires_100rel(sip);
 	return find_sdp(sip, m, err, errlen);
 }
 

@@ -7,6 +7,7 @@
 #   agent        make -C agent test        (its own ok/not ok lines, or one by exit code)
 #   valgrind     make -C agent valgrind    (the same tests without sanitizers, one result)
 #   docs         tools/gen-api-doc.sh --check
+#   replay       tests/replay/run.sh       (sipp calls recorded in netns, `voiceqos replay` checks)
 #   build W=1    make modules-all W=1      (every compiler/kbuild warning is a failure)
 #   style        make style                (checkpatch --strict + sparse)
 #   kunit        make kunit                (one result per KUnit suite)
@@ -18,8 +19,8 @@
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
-#   tests/run.sh [PART...]     only the named parts (agent valgrind docs build style kunit
-#                              vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12)
+#   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
+#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -92,6 +93,19 @@ part_docs() {
 	else
 		notok "docs: $(last_words "$LOGS/docs.log")"
 	fi
+}
+
+# Replay of captures recorded with sipp in network namespaces (needs root): its own lines.
+part_replay() {
+	local rc=0
+	if [[ ! -x tests/replay/run.sh ]]; then
+		notok "replay: missing (tests/replay/run.sh)"
+		return
+	fi
+	make -s -C agent voiceqos "$PWD/agent/build/asan/voiceqos" >/dev/null 2>&1 || true
+	run_logged replay 300 tests/replay/run.sh "$PWD/agent/voiceqos" \
+		"$PWD/agent/build/asan/voiceqos" || rc=$?
+	pass_results replay "$LOGS/replay.log" "$rc"
 }
 
 part_build() {
@@ -211,13 +225,15 @@ part_agent_vm() {
 
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
-	parts=(agent valgrind docs build style kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12)
+	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
+	       agent-vm-6.12)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
 	agent) part_agent ;;
 	valgrind) part_valgrind ;;
 	docs) part_docs ;;
+	replay) part_replay ;;
 	build) part_build ;;
 	style) part_style ;;
 	kunit) part_kunit ;;

@@ -90,9 +90,9 @@ T_SUITE(genl)
 			fails++;
 	}
 	dt = now() - t0;
-	/* Generous: valgrind runs this too. Natively it is ~0.1 s. */
-	t_check(fails == 0 && dt < 20, "genl 10000 acked requests on one socket",
-		"%d failed, %.2f s", fails, dt);
+	/* No time bound: valgrind and a loaded host make any limit a coin toss. */
+	t_check(fails == 0, "genl 10000 acked requests on one socket",
+		"%d failed", fails);
 	printf("# 10000 acked requests took %.3f s\n", dt);
 
 	r = genl_subscribe(&g, genl_group(&g, "notify"));

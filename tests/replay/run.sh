@@ -1,0 +1,333 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh [VOICEQOS [VOICEQOS-ASAN]]   (tests/run.sh part "replay")
+#
+# Records the scenarios of record.sh with sipp in network namespaces, runs
+# `voiceqos replay --json` on each capture and checks the calls and the exact flows and
+# reservations with jq; times are checked against the frames tshark finds in the same
+# capture. Also: the same calls written by gencalls.py under every link type must replay
+# identically, config options must change the result as documented, and errors must be
+# reported as documented, and 300 damaged copies of the recorded captures (bytes changed,
+# records cut) must never crash the ASan/UBSan build (agent/build/asan/voiceqos). Prints `ok - replay: ...` / `not ok - replay: ...` lines.
+#
+# Expected reservations (defaults: Ethernet, 5 % RTCP, EF): G.711 20 ms = 87.2 kbit/s per
+# direction over IPv4, 95.2 over IPv6; its RTCP 4.36 (4.76); G.729 20 ms = 31.2, RTCP 1.56.
+# The UAC is 10.99.0.1 / fd00:99::1 with media port 6000, the UAS 10.99.0.2 / fd00:99::2
+# with 7000 (record.sh).
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+vq=${1:-$top/agent/voiceqos}
+vq_asan=${2:-$top/agent/build/asan/voiceqos}
+out=$top/build/replay
+mkdir -p "$out"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok - replay: $*"; }
+notok() { failed=$((failed + 1)); echo "not ok - replay: $*"; }
+# check NAME CONDITION-OUTPUT: ok if the command succeeds, else not ok with its output.
+check() {
+	local name=$1 msg
+	shift
+	if msg=$("$@" 2>&1); then
+		ok "$name"
+	else
+		notok "$name: $(tr '\n' ' ' <<<"$msg" | cut -c1-300)"
+	fi
+}
+
+if [[ ! -x $vq ]]; then
+	notok "no voiceqos binary at $vq"
+	echo "$passed passed, $failed failed"
+	exit 1
+fi
+
+# flows_of JSON CALL-INDEX: one sorted line per flow entry: what the kernel would get.
+# RTCP lines leave out codec and ptime (they describe the RTP stream they go with).
+flows_of() {
+	jq -r --argjson i "$2" '.calls[$i].flows[] |
+		if .kind == "rtp" then
+			"\(.kind) \(.media) \(.src) -> \(.dst) \(.codec) \(.ptime_ms) ms \(.kbps) dscp \(.dscp) \(if .removed_at == null then "open" else "removed" end)"
+		else
+			"\(.kind) \(.media) \(.src) -> \(.dst) \(.kbps) dscp \(.dscp) \(if .removed_at == null then "open" else "removed" end)"
+		end' "$1" | sort
+}
+
+# expect_flows JSON CALL-INDEX EXPECTED-LINES
+expect_flows() {
+	local got want
+	got=$(flows_of "$1" "$2") || return 1
+	want=$(sort <<<"$3")
+	if [[ $got != "$want" ]]; then
+		echo "flows differ:"
+		diff <(echo "$want") <(echo "$got") | grep '^[<>]'
+		return 1
+	fi
+}
+
+# expect_jq JSON FILTER: the filter must print true.
+expect_jq() {
+	local r
+	r=$(jq -r "$2" "$1" 2>&1)
+	[[ $r == true ]] || { echo "jq '$2' gave: $r"; return 1; }
+}
+
+# t_of PCAP FILTER [N]: epoch time of the Nth (default 1st) frame tshark matches.
+t_of() {
+	tshark -r "$1" -Y "$2" -T fields -e frame.time_epoch 2>/dev/null | sed -n "${3:-1}p"
+}
+
+# sip_count PCAP: SIP messages in the capture by tshark's count.
+sip_count() {
+	tshark -r "$1" -Y sip -T fields -e sip.CSeq.method 2>/dev/null | tr ',' '\n' | grep -c .
+}
+
+# near A B: two epoch times within 2 us.
+near() {
+	awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && b != "" && d < 0.000002) }'
+}
+
+# check_times JSON PCAP INSTALL-FILTER REMOVE-FILTER: every flow entry installed at the
+# first frame matching the first filter; removed at the first frame of the second (or
+# left open if it is empty).
+check_times() {
+	local json=$1 pcap=$2 tin tout t
+	tin=$(t_of "$pcap" "$3")
+	[[ -n $tin ]] || { echo "no frame for '$3'"; return 1; }
+	while read -r t; do
+		near "$t" "$tin" || { echo "installed_at $t, answer frame at $tin"; return 1; }
+	done < <(jq -r '.calls[0].flows[].installed_at' "$json")
+	[[ -n $4 ]] || return 0
+	tout=$(t_of "$pcap" "$4")
+	[[ -n $tout ]] || { echo "no frame for '$4'"; return 1; }
+	while read -r t; do
+		near "$t" "$tout" || { echo "removed_at $t, release frame at $tout"; return 1; }
+	done < <(jq -r '.calls[0].flows[].removed_at' "$json")
+}
+
+g711_v4="rtp audio * -> 10.99.0.1:6000 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtp audio * -> 10.99.0.2:7000 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.1:6001 4.36 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7001 4.36 dscp 46 removed"
+
+# call_is JSON TRANSPORT STATUS: one call, from/to/Call-ID as sent, no parse errors, every
+# SIP message of the capture counted.
+call_is() {
+	local json=$1 pcap=$2 tr=$3 st=$4 cid n
+	cid=$(tshark -r "$pcap" -Y sip -T fields -e sip.Call-ID 2>/dev/null | head -n 1)
+	n=$(sip_count "$pcap")
+	expect_jq "$json" "(.calls | length) == 1 and .calls[0].call_id == \"$cid\" and
+		.calls[0].transport == \"$tr\" and .calls[0].final_status == $st and
+		(.calls[0].from | startswith(\"sip:\")) and (.calls[0].to | startswith(\"sip:bob@\")) and
+		.summary.parse_errors == 0 and .summary.messages == $n and .summary.calls == 1 and
+		.summary.flows == (.calls[0].flows | length)"
+}
+
+# --- recorded with sipp ---
+rec_log=$out/record.log
+if [[ $(id -u) != 0 ]]; then
+	notok "recording needs root (ip netns)"
+elif ! timeout -k 5 90 "$here/record.sh" "$out" >"$rec_log" 2>&1; then
+	notok "recording: $(grep -v '^recorded' "$rec_log" | tail -n 3 | tr '\n' ' ')"
+fi
+
+replay_json() {	# NAME [OPTIONS...]: $out/NAME.json from $out/NAME.pcap
+	local name=$1
+	shift
+	"$vq" replay --json "$@" "$out/$name.pcap" >"$out/$name.json" 2>"$out/$name.err"
+}
+
+scenario() {	# NAME: recorded and replayed?
+	[[ -s $out/$1.pcap ]] || { notok "$1: no capture recorded"; return 1; }
+	replay_json "$1" || { notok "$1: replay exit $?: $(head -c 300 "$out/$1.err")"; return 1; }
+	jq -e . "$out/$1.json" >/dev/null 2>&1 || { notok "$1: output is not JSON"; return 1; }
+}
+
+if scenario basic; then
+	check "basic: call" call_is "$out/basic.json" "$out/basic.pcap" udp 200
+	check "basic: flows" expect_flows "$out/basic.json" 0 "$g711_v4"
+	check "basic: installed at the 200, removed at the BYE" check_times \
+		"$out/basic.json" "$out/basic.pcap" 'sip.Status-Code == 200 && sip.CSeq.method == "INVITE"' \
+		'sip.Method == "BYE"'
+	check "basic: same capture, table output" bash -c \
+		"'$vq' replay '$out/basic.pcap' | grep -q '10.99.0.2:7000  PCMU/8000 20 ms  87.2 kbit/s  dscp 46'"
+fi
+if scenario tcp; then
+	check "tcp: call" call_is "$out/tcp.json" "$out/tcp.pcap" tcp 200
+	check "tcp: flows" expect_flows "$out/tcp.json" 0 "$g711_v4"
+fi
+if scenario ipv6; then
+	check "ipv6: call" call_is "$out/ipv6.json" "$out/ipv6.pcap" udp 200
+	check "ipv6: flows" expect_flows "$out/ipv6.json" 0 \
+		"rtp audio * -> [fd00:99::1]:6000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtp audio * -> [fd00:99::2]:7000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtcp audio * -> [fd00:99::1]:6001 4.76 dscp 46 removed
+rtcp audio * -> [fd00:99::2]:7001 4.76 dscp 46 removed"
+fi
+if scenario hold; then
+	check "hold: call" call_is "$out/hold.json" "$out/hold.pcap" udp 200
+	# On hold the UAC only sends: no RTP towards it until the resume re-INVITE.
+	check "hold: flows" expect_flows "$out/hold.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.1:6000 PCMU/8000 20 ms 87.2 dscp 46 removed"
+	check "hold: RTP to the UAC removed at the hold answer, back at the resume answer" \
+		bash -c "t1=\$(tshark -r '$out/hold.pcap' -Y 'sip.Status-Code == 200 && sip.CSeq.seq == 3' -T fields -e frame.time_epoch 2>/dev/null | head -n1)
+		t2=\$(tshark -r '$out/hold.pcap' -Y 'sip.Status-Code == 200 && sip.CSeq.seq == 4' -T fields -e frame.time_epoch 2>/dev/null | head -n1)
+		jq -e --argjson t1 \"\$t1\" --argjson t2 \"\$t2\" '[.calls[0].flows[] | select(.kind == \"rtp\" and .dst == \"10.99.0.1:6000\")] |
+			length == 2 and ((.[0].removed_at - \$t1) | fabs) < 0.000002 and ((.[1].installed_at - \$t2) | fabs) < 0.000002' '$out/hold.json' >/dev/null"
+fi
+if scenario early; then
+	check "early: call" call_is "$out/early.json" "$out/early.pcap" udp 200
+	check "early: flows" expect_flows "$out/early.json" 0 "$g711_v4"
+	check "early: installed at the 183" check_times "$out/early.json" "$out/early.pcap" \
+		'sip.Status-Code == 183' 'sip.Method == "BYE"'
+fi
+if scenario prack; then
+	check "prack: call" call_is "$out/prack.json" "$out/prack.pcap" udp 200
+	check "prack: flows" expect_flows "$out/prack.json" 0 "$g711_v4"
+	check "prack: installed at the reliable 183" check_times "$out/prack.json" \
+		"$out/prack.pcap" 'sip.Status-Code == 183' 'sip.Method == "BYE"'
+fi
+if scenario cancel; then
+	check "cancel: call" call_is "$out/cancel.json" "$out/cancel.pcap" udp 487
+	check "cancel: no flows" expect_jq "$out/cancel.json" '.calls[0].flows == []'
+fi
+if scenario busy; then
+	check "busy: call" call_is "$out/busy.json" "$out/busy.pcap" udp 486
+	check "busy: no flows" expect_jq "$out/busy.json" '.calls[0].flows == []'
+fi
+if scenario codec; then
+	check "codec: call" call_is "$out/codec.json" "$out/codec.pcap" udp 200
+	check "codec: PCMU re-sized to G.729" expect_flows "$out/codec.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.1:6000 G729/8000 20 ms 31.2 dscp 46 removed
+rtp audio * -> 10.99.0.2:7000 G729/8000 20 ms 31.2 dscp 46 removed
+rtcp audio * -> 10.99.0.1:6001 1.56 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7001 1.56 dscp 46 removed"
+fi
+
+# --- the config changes what is reserved ---
+if [[ -s $out/basic.pcap ]]; then
+	conf=$out/test.conf
+	printf '[media]\nvoice_dscp = AF41\nlink = vlan\n' >"$conf"
+	if replay_json basic --config "$conf"; then
+		check "config: vlan overhead and AF41" expect_flows "$out/basic.json" 0 \
+			"$(sed -e 's/87.2/88.8/; s/4.36/4.44/; s/dscp 46/dscp 34/' <<<"$g711_v4")"
+	else
+		notok "config: replay exit: $(head -c 300 "$out/basic.err")"
+	fi
+	printf '[sip]\nports = 5080\n' >"$conf"
+	replay_json basic --config "$conf"
+	check "config: other SIP ports see nothing" expect_jq "$out/basic.json" \
+		'.calls == [] and .summary.messages == 0'
+	printf '[sip]\ntrusted = 192.0.2.0/24\n' >"$conf"
+	replay_json basic --config "$conf"
+	check "config: untrusted peers get no flows" expect_jq "$out/basic.json" \
+		'(.calls | length) == 1 and .calls[0].flows == [] and .summary.untrusted == 1'
+	printf '[media]\nvoice_dscp = 46\nnonsense = 1\n' >"$conf"
+	check "config: error names FILE:LINE, exit 2" bash -c \
+		"'$vq' replay --config '$conf' '$out/basic.pcap' >/dev/null 2>'$out/err.txt'; rc=\$?
+		 [[ \$rc == 2 ]] && grep -q '^voiceqos replay: $conf:3: ' '$out/err.txt' || { echo rc \$rc; cat '$out/err.txt'; exit 1; }"
+fi
+
+# --- errors ---
+check "unreadable capture: exit 1 with libpcap's reason" bash -c \
+	"'$vq' replay '$out/does-not-exist.pcap' >/dev/null 2>'$out/err.txt'; rc=\$?
+	 [[ \$rc == 1 ]] && grep -q '^voiceqos replay: $out/does-not-exist.pcap: .*No such file' '$out/err.txt' || { echo rc \$rc; cat '$out/err.txt'; exit 1; }"
+check "usage errors: exit 2 with the reason" bash -c "
+	'$vq' replay >/dev/null 2>&1; [[ \$? == 2 ]] || exit 1
+	'$vq' replay --config 2>&1 >/dev/null | grep -q -- '--config needs a value' || exit 1
+	'$vq' replay --bogus x 2>&1 >/dev/null | grep -q \"unknown option '--bogus'\" || exit 1
+	'$vq' replay a b 2>&1 >/dev/null | grep -q 'one CAPTURE only'"
+
+# --- generated captures: every link type replays the same calls ---
+gen=$here/gencalls.py
+for link in en10mb vlan qinq pppoe sll sll2 raw null; do
+	for v in 4 6; do
+		f=$out/gen-$link-v$v.pcap
+		if ! /usr/bin/python3 "$gen" --calls 20 --link "$link" --ipv "$v" --out "$f" 2>"$out/gen.err"; then
+			notok "generated $link IPv$v: $(head -c 200 "$out/gen.err")"
+			continue
+		fi
+		if ! "$vq" replay --json "$f" >"$out/gen.json" 2>"$out/gen.err"; then
+			notok "generated $link IPv$v: replay exit: $(head -c 200 "$out/gen.err")"
+			continue
+		fi
+		# Same calls whatever the framing; only the IP version changes sizes.
+		sum=$(jq -c '[.summary.messages, .summary.parse_errors, .summary.calls, .summary.flows,
+			([.calls[].flows[] | select(.kind == "rtp") | .kbps] | unique)]' "$out/gen.json")
+		want="[140,0,20,80,[$([[ $v == 4 ]] && echo 87.2 || echo 95.2)]]"
+		if [[ $sum == "$want" ]]; then
+			ok "generated $link IPv$v: 20 calls, 80 flows"
+		else
+			notok "generated $link IPv$v: got $sum, want $want"
+		fi
+	done
+done
+f=$out/gen-frag.pcap
+if /usr/bin/python3 "$gen" --calls 5 --link en10mb --ipv 4 --fragment-every 7 --out "$f" &&
+	"$vq" replay --json "$f" >"$out/gen.json" 2>/dev/null; then
+	# Every 7th message of 35 sent as two IPv4 fragments: 5 datagrams rebuilt.
+	check "generated: IPv4 fragments reassembled" expect_jq "$out/gen.json" \
+		'.summary.fragments == 10 and .summary.reassembled == 5 and
+		.summary.messages == 35 and .summary.parse_errors == 0 and .summary.flows == 20'
+else
+	notok "generated: fragments: generator or replay failed"
+fi
+
+# Timeouts run on the capture's clock: calls 4, 9 and 14 of 20 (1 s apart) ring unanswered
+# and reach early_timeout = 4 s before the capture ends; call 19 does not.
+f=$out/gen-timeout.pcap
+printf '[dialog]\nearly_timeout = 4\n' >"$out/timeout.conf"
+if /usr/bin/python3 "$gen" --calls 20 --spacing-ms 1000 --unanswered-every 5 --out "$f" &&
+	"$vq" replay --json --config "$out/timeout.conf" "$f" >"$out/gen.json" 2>"$out/gen.err"; then
+	check "generated: unanswered calls end by early timeout on the capture clock" expect_jq \
+		"$out/gen.json" '.summary.timeouts == 3 and .summary.calls == 20 and
+		([.calls[] | select(.final_status == null)] | length) == 4 and
+		([.calls[] | select(.state == "ended")] | length) == 19'
+else
+	notok "generated: timeouts: $(head -c 200 "$out/gen.err")"
+fi
+
+# --- damaged captures: exit 0 or 1, never a crash or a sanitizer report ---
+fuzz() {
+	local dir=$out/fuzz f rc bad=0 n=0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack}.pcap <<'PY' || return 1
+import random, sys
+out, srcs = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
+rng = random.Random(3)
+for i in range(300):
+    b = bytearray(rng.choice(srcs))
+    for _ in range(rng.randint(1, 40)):
+        at = rng.randrange(24, len(b))
+        b[at] = rng.randrange(256) if rng.random() < 0.8 else b[at] ^ 0x80
+    if i % 5 == 0:
+        del b[rng.randrange(24, len(b)):]
+    open(f"{out}/f{i:03d}.pcap", "wb").write(b)
+PY
+	for f in "$dir"/*.pcap; do
+		n=$((n + 1))
+		rc=0
+		ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=99 \
+			timeout 20 "$vq_asan" replay --json "$f" >/dev/null 2>"$f.err" || rc=$?
+		if ((rc != 0 && rc != 1)); then
+			bad=$((bad + 1))
+			echo "$f: exit $rc: $(grep -m1 -E 'ERROR|runtime error' "$f.err")"
+		fi
+	done
+	((bad == 0)) || return 1
+	echo "$n files"
+}
+if [[ ! -x $vq_asan ]]; then
+	notok "damaged captures: no ASan build at $vq_asan (make -C agent test builds it)"
+elif [[ ! -s $out/basic.pcap ]]; then
+	notok "damaged captures: nothing recorded to damage"
+else
+	check "300 damaged captures: no crash, no sanitizer report" fuzz
+fi
+
+echo "$passed passed, $failed failed"
+((failed == 0))
