@@ -238,7 +238,7 @@ case_daemon_start() {
 }
 
 case_call() {
-	local hook gen sent n cj fj
+	local hook gen sent n cj fj pol
 	: >"$TMPD/gen.out"
 	rm -f "$TMPD/gen.done"
 	cap_start
@@ -277,8 +277,12 @@ case_call() {
 	cap_stop
 	# BYE: gone.
 	wait_flows 0 5 || fail "flows left after BYE: $(our_flows)"
-	[[ $(cap_count 0xb8) == "$sent" ]] ||
-		fail "$(cap_count 0xb8) of $sent RTP packets left rtr as EF ($(cap_count) captured)"
+	# Every packet left as EF, except those the policer demoted (a sender delayed and
+	# then bursting, which a loaded TCG host does): those are counted by the flow.
+	pol=$(jq -s 'map(select(.dst_port == 6000))[0].stats.policed_packets' "$TMPD/flows.json")
+	((pol > 0)) && note "policed (sender bursts on a loaded host): $pol"
+	[[ $(($(cap_count 0xb8) + pol)) == "$sent" ]] ||
+		fail "$(cap_count 0xb8) of $sent RTP packets left rtr as EF, $pol policed ($(cap_count) captured)"
 	[[ $(calls_json | jq '.calls | length') == 0 ]]
 }
 
@@ -353,12 +357,13 @@ case_module_reload() {
 # every call the same media ports, and rtpgen sends from one fixed port, so that a
 # stream never meets a wildcard flow still latched to another call's source.
 case_bench() {
-	local n p50 p99 sent early
+	local n p50 p99 sent early pol0 pol1
 	: >"$TMPD/gen.out"
 	rm -f "$TMPD/gen.done"
 	: >"$DLOG.bench"
 	local mark
 	mark=$(wc -l <"$DLOG")
+	pol0=$(vqq --json stats | jq '.policed')
 	cap_start
 	uas_start "$BENCH_CALLS"
 	RTP_SRC=--src=$LAN4:8010
@@ -376,9 +381,11 @@ case_bench() {
 	sent=$(awk -F'packets=' '{ split($2, a, " "); s += a[1] } END { print s + 0 }' "$TMPD/gen.out")
 	# Every RTP packet that left rtr without EF: the stream's flow did not exist yet
 	# (the calls' RTP ends well before their BYE, so none is late).
-	early=$(($(cap_count) - $(cap_count 0xb8)))
+	# Demoted by the policer (namespace counter): not EF either, but not early.
+	pol1=$(vqq --json stats | jq '.policed')
+	early=$(($(cap_count) - $(cap_count 0xb8) - (pol1 - pol0)))
 	emit "# bench: answer -> flow installed: p50 ${p50} us, p99 ${p99} us ($n RTP flows, $BENCH_CALLS calls)"
-	emit "# bench: RTP packets that passed rtr before their flow existed: $early of $sent"
+	emit "# bench: RTP packets that passed rtr before their flow existed: $early of $sent ($((pol1 - pol0)) policed)"
 }
 
 case_dmesg_clean() {
