@@ -19,12 +19,15 @@
 #   core-mips    make -C agent core-mips   (dependency-free agent core + its unit suites,
 #                mips big-endian under qemu-user)
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
+#   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
+#   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
 # A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
-#                              kunit vm-6.1 vm-6.12 cross core-mips core-musl)
+#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 cross core-mips
+#                              core-musl)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -252,9 +255,22 @@ part_core() {
 	fi
 }
 
+# voiceqosd end to end (tests/vm/agent.sh): module + daemon on rtr, sipp calls through it.
+part_agent_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/agent.sh || ! -x tools/vm/run.sh ]]; then
+		notok "agent-vm $line: missing (tests/vm/agent.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "agent-vm-$line" 600 tests/vm-run.sh "$line" -- tests/vm/agent.sh || rc=$?
+	grep '^# ' "$LOGS/agent-vm-$line.log" >&2 || true
+	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
+}
+
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 cross
-	core-mips core-musl)
+[[ ${#parts[@]} -gt 0 ]] ||
+	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
+	       agent-vm-6.12 cross core-mips core-musl)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -269,6 +285,8 @@ for p in "${parts[@]}"; do
 	vm-6.12) part_vm 6.12 ;;
 	cross) part_cross ;;
 	core-mips | core-musl) part_core "$p" ;;
+	agent-vm-6.1) part_agent_vm 6.1 ;;
+	agent-vm-6.12) part_agent_vm 6.12 ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2
