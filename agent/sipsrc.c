@@ -2,41 +2,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
 #include <linux/voiceqos.h>
 
 #include "log.h"
-#include <netinet/in.h>
+#include "print.h"
 #include "sipsrc.h"
 
-/* Type of every attribute of the SIP nest we read; others are skipped. */
-static const enum mnl_attr_data_type sip_types[VOICEQOS_SIP_A_MAX + 1] = {
-	[VOICEQOS_SIP_A_HOOK] = MNL_TYPE_U8,
-	[VOICEQOS_SIP_A_IIF] = MNL_TYPE_U32,
-	[VOICEQOS_SIP_A_OIF] = MNL_TYPE_U32,
-	[VOICEQOS_SIP_A_TSTAMP] = MNL_TYPE_U64,
-	[VOICEQOS_SIP_A_FAMILY] = MNL_TYPE_U16,
-	[VOICEQOS_SIP_A_SRC_ADDR] = MNL_TYPE_BINARY,
-	[VOICEQOS_SIP_A_DST_ADDR] = MNL_TYPE_BINARY,
-	[VOICEQOS_SIP_A_SRC_PORT] = MNL_TYPE_U16,
-	[VOICEQOS_SIP_A_DST_PORT] = MNL_TYPE_U16,
-	[VOICEQOS_SIP_A_L4PROTO] = MNL_TYPE_U8,
-	[VOICEQOS_SIP_A_TCP_SEQ] = MNL_TYPE_U32,
-	[VOICEQOS_SIP_A_TCP_FLAGS] = MNL_TYPE_U8,
-	[VOICEQOS_SIP_A_PAYLOAD] = MNL_TYPE_BINARY,
-	[VOICEQOS_SIP_A_PAYLOAD_LEN] = MNL_TYPE_U32,
-};
-
+/* Attributes of the SIP nest we do not know are skipped; a known one of the wrong type fails. */
 static int sip_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	int type = mnl_attr_get_type(attr);
 
-	if (type <= 0 || type > VOICEQOS_SIP_A_MAX || !sip_types[type])
+	if (type <= 0 || type > VOICEQOS_SIP_A_MAX || !vq_sip_attr_types[type])
 		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, sip_types[type]) < 0)
+	if (mnl_attr_validate(attr, vq_sip_attr_types[type]) < 0)
 		return MNL_CB_ERROR;
 	tb[type] = attr;
 	return MNL_CB_OK;
