@@ -21,13 +21,16 @@
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
 #   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
 #   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
+#   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
+#                procd init script with stubs, shellcheck, the package Makefile's recipes:
+#                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
 # A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
 #                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 cross core-mips
-#                              core-musl)
+#                              core-musl openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -267,10 +270,21 @@ part_agent_vm() {
 	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
 }
 
+# The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
+part_openwrt() {
+	local rc=0
+	if [[ ! -x tests/openwrt/run.sh ]]; then
+		notok "openwrt: missing (tests/openwrt/run.sh)"
+		return
+	fi
+	run_logged openwrt 600 tests/openwrt/run.sh || rc=$?
+	pass_results openwrt "$LOGS/openwrt.log" "$rc"
+}
+
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 cross core-mips core-musl)
+	       agent-vm-6.12 cross core-mips core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -287,6 +301,7 @@ for p in "${parts[@]}"; do
 	core-mips | core-musl) part_core "$p" ;;
 	agent-vm-6.1) part_agent_vm 6.1 ;;
 	agent-vm-6.12) part_agent_vm 6.12 ;;
+	openwrt) part_openwrt ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2

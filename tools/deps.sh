@@ -25,7 +25,7 @@ PACKAGES=(
 	linux-source-6.12
 	libosip2-dev libinih-dev libpcap-dev libnl-route-3-dev sip-tester tshark
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-mipsel-linux-gnu
-	libc6-dev-mips-cross qemu-user musl-tools
+	libc6-dev-mips-cross qemu-user musl-tools shellcheck
 )
 
 say() { echo "deps: $*"; }
