@@ -278,14 +278,31 @@ if [[ ! -f $tree/Module.symvers || ! -f $tree/.vqos-stamp ]]; then
 			notok "package: tools/cross.sh mips failed: $(grep -m1 'not ok' "$TMP/cross.log")"
 	fi
 fi
+kind="tree with vmlinux, modpost checks imports"
+[[ -n $extra ]] && kind="modules_prepare tree, KBUILD_MODPOST_WARN=1"
 B=$TMP/owrt
+MOCK=(TOPDIR="$T/mock" LINUX_DIR="$tree" LINUX_KARCH=mips KERNEL_CROSS=mips-linux-gnu-
+	KERNEL_MAKE_EXTRA="$extra")
 rc=0
-make -C "$PKG" TOPDIR="$T/mock" BUILD_DIR="$B" LINUX_DIR="$tree" LINUX_KARCH=mips \
-	KERNEL_CROSS=mips-linux-gnu- KERNEL_MAKE_EXTRA="$extra" install >"$TMP/pkg.log" 2>&1 || rc=$?
+make -C "$PKG" "${MOCK[@]}" BUILD_DIR="$B" install >"$TMP/pkg.log" 2>&1 || rc=$?
 mkdir -p "$REPO/build"
 cp "$TMP/pkg.log" "$REPO/build/openwrt-package.log"
-check "package: Build/Prepare, Build/Compile and install recipes run (mips kmod, host agent)" \
+check "package: Build/Prepare, Build/Compile and install recipes run (mips kmod: $kind; host agent)" \
 	$rc "exit $rc: $(grep -m1 -E 'error|Error' "$TMP/pkg.log" || tail -n1 "$TMP/pkg.log")"
+
+# -Werror really fails the build: the same package on a copy of the sources
+# (VOICEQOS_SRC) with an unused variable planted in the module.
+src=$TMP/src
+mkdir -p "$src/agent"
+cp -a "$REPO/Kbuild" "$REPO/kmod" "$REPO/include" "$src/"
+cp -a "$REPO/agent/Makefile" "$REPO"/agent/*.[ch] "$src/agent/"
+echo 'static int vqos_canary_unused;' >>"$src/kmod/main.c"
+rc=0
+make -C "$PKG" "${MOCK[@]}" BUILD_DIR="$TMP/canary" VOICEQOS_SRC="$src" compile \
+	>"$TMP/canary.log" 2>&1 || rc=$?
+((rc != 0)) && grep -q "vqos_canary_unused.*-Werror" "$TMP/canary.log"
+check "package: a planted warning in the module fails the build (-Werror, VOICEQOS_SRC)" $? \
+	"exit $rc: $(grep -m1 canary "$TMP/canary.log" || tail -n1 "$TMP/canary.log")"
 
 ko=$B/voiceqos-0.1/kmod/voiceqos.ko
 if [[ -f $ko ]]; then
@@ -339,8 +356,7 @@ av=$(sed -n 's/^VQOS_VERSION ?= //p' "$REPO/agent/Makefile")
 check "package: PKG_VERSION ($pv) = agent VQOS_VERSION ($av)" $? "they differ"
 # Every library on the agent's link lines must come from a package in DEPENDS (OpenWrt
 # names: libosip2 ships libosipparser2 too, libnl-route pulls libnl-core).
-deps=" $(make -s -C "$PKG" TOPDIR="$T/mock" BUILD_DIR="$B" LINUX_DIR="$tree" LINUX_KARCH=mips \
-	print-DEPENDS_voiceqosd 2>&1) "
+deps=" $(make -s -C "$PKG" "${MOCK[@]}" BUILD_DIR="$B" print-DEPENDS_voiceqosd 2>&1) "
 missing=
 libs=$(grep -E ' -o voiceqosd? ' "$TMP/pkg.log" | grep -oE -- ' -l[^ ]+' | sort -u | tr -d ' ')
 for l in $libs; do
