@@ -257,8 +257,15 @@ static int extract(osip_message_t *sip, struct vq_sip_msg *m, char *err, size_t 
 	s = gen_param(&sip->to->gen_params, "tag");
 	if (s && !copy_id(m->to_tag, s, NULL))
 		return fail(err, errlen, "To tag longer than 255 bytes");
-	copy_uri(m->from, sip->from->url);
-	copy_uri(m->to, sip->to->url);
+	/*
+	 * osip_uri_to_str allocates and is the dearest step here; the dialog
+	 * layer reads the URIs only from an INVITE (a call starts, or is
+	 * rebuilt from a re-INVITE), so other messages go without them.
+	 */
+	if (m->request && m->method == VQ_SIP_INVITE) {
+		copy_uri(m->from, sip->from->url);
+		copy_uri(m->to, sip->to->url);
+	}
 
 	if (osip_message_get_via(sip, 0, &via) >= 0 && via) {
 		s = gen_param(&via->via_params, "branch");
