@@ -125,6 +125,13 @@ demo: deps
 	$(call need,$(DEMO))
 	cd $(TOP) && $(DEMO)
 
+# voiceqos.ko for arm64, armhf, mips (big-endian) and mipsel against Debian's 6.12 source
+# configured per arch (cached in $(VQOS_CACHE)/cross/); W=1 warning-free and no undefined
+# symbols, one ok/not ok line per arch. CROSS_ARCHES=... for a subset; tools/cross.sh.
+.PHONY: cross
+cross:
+	@$(TOP)/tools/cross.sh $(CROSS_ARCHES)
+
 deps:
 	$(TOP)/tools/deps.sh
 

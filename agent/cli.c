@@ -42,6 +42,7 @@ static const struct subcommand {
 	  "             [sip-priority MAJ:MIN] [mirror-rate N] [mirror-burst N]\n" },
 	{ "listen", listen_main,
 	  "  listen [sip] [events] [count N] [timeout SEC]\n" },
+	{ "calls", calls_main, "  calls [--json] [--socket PATH]\n" },
 	{ "replay", replay_main, "  replay [--config FILE] [--json] [--log-level L] CAPTURE\n" },
 	{ "batch", batch_main,
 	  "  batch FILE|-\n" },

@@ -16,6 +16,7 @@ int stats_main(int argc, char *argv[]);
 int config_main(int argc, char *argv[]);
 int listen_main(int argc, char *argv[]);
 int batch_main(int argc, char *argv[]);
+int calls_main(int argc, char *argv[]);
 int replay_main(int argc, char *argv[]);
 
 /* Global options, subcommand lookup and run; batch calls it per line. */

@@ -53,7 +53,7 @@ static const enum mnl_attr_data_type fstat_types[VOICEQOS_FSTAT_A_MAX + 1] = {
 	[VOICEQOS_FSTAT_A_SSRC_CHANGES] = MNL_TYPE_U32,
 };
 
-static const enum mnl_attr_data_type sip_types[VOICEQOS_SIP_A_MAX + 1] = {
+const enum mnl_attr_data_type vq_sip_attr_types[VOICEQOS_SIP_A_MAX + 1] = {
 	[VOICEQOS_SIP_A_HOOK] = MNL_TYPE_U8,
 	[VOICEQOS_SIP_A_IIF] = MNL_TYPE_U32,
 	[VOICEQOS_SIP_A_OIF] = MNL_TYPE_U32,
@@ -367,7 +367,7 @@ int vq_sip_nl_parse(const struct nlattr *nest, struct vq_sip *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	if (parse_typed(nest, tb, sip_types, VOICEQOS_SIP_A_MAX) < 0 ||
+	if (parse_typed(nest, tb, vq_sip_attr_types, VOICEQOS_SIP_A_MAX) < 0 ||
 	    !tb[VOICEQOS_SIP_A_FAMILY])
 		return -EBADMSG;
 	family = mnl_attr_get_u16(tb[VOICEQOS_SIP_A_FAMILY]);
@@ -382,7 +382,7 @@ int vq_sip_nl_parse(const struct nlattr *nest, struct vq_sip *s)
 #define U(attr, field) do {						\
 	if (tb[VOICEQOS_SIP_A_##attr])					\
 		s->field = get_uint(tb[VOICEQOS_SIP_A_##attr],		\
-				    sip_types[VOICEQOS_SIP_A_##attr]);	\
+				    vq_sip_attr_types[VOICEQOS_SIP_A_##attr]);	\
 } while (0)
 	U(HOOK, hook);
 	U(IIF, iif);

@@ -17,6 +17,9 @@
 #include "addr.h"
 #include "json.h"
 
+/* The type of every VOICEQOS_SIP_A_* attribute: CLI listener and daemon read copies alike. */
+extern const enum mnl_attr_data_type vq_sip_attr_types[VOICEQOS_SIP_A_MAX + 1];
+
 #define VQ_BIT(a) (1ULL << (a))
 
 struct vq_flow {

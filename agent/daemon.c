@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* How often the module's presence is checked: often while it is missing. */
+#define CHECK_UP_MS 10000
+#define CHECK_DOWN_MS 1000
+/* recv()s per poll round on the SIP socket before other fds get a turn. */
+#define SIP_BATCH 256
+
+static uint64_t now_real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t now_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int vq_daemon_load_config(const char *path, bool explicit_path,
+			  struct vq_config *cfg, char *err, size_t errlen)
+{
+	/* Running with no config file at all is fine: the defaults are sane. */
+	if (!explicit_path && access(path, F_OK) < 0 && errno == ENOENT) {
+		vq_config_defaults(cfg);
+		return 0;
+	}
+	return vq_config_load(path, cfg, err, errlen);
+}
+
+static void count_calls(struct vq_daemon *dm, size_t *n, size_t *flows)
+{
+	struct vq_dialogs *d = vq_engine_dialogs(dm->engine);
+	const struct vq_call *c;
+
+	*n = *flows = 0;
+	for (c = vq_dialogs_first(d); c; c = vq_dialogs_next(d, c)) {
+		(*n)++;
+		*flows += c->nflows;
+	}
+}
+
+static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
+{
+	struct vq_dialogs *d = vq_engine_dialogs(dm->engine);
+	const struct vq_call **v = NULL;
+	const struct vq_call *c;
+	struct vq_flow *kf = NULL;
+	size_t n = 0, nflows, nkf = 0;
+	bool up = dm->kf.up;
+
+	count_calls(dm, &n, &nflows);
+	if (n) {
+		v = calloc(n, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	n = 0;
+	for (c = vq_dialogs_first(d); c; c = vq_dialogs_next(d, c))
+		v[n++] = c;
+	/* Live counters: one dump per request, merged by cookie and key. */
+	if (up && vq_kflow_dump(&dm->kf, &kf, &nkf) < 0)
+		up = dm->kf.up;
+	vq_calls_render(out, json, v, n, kf, nkf, up, now_real_ns());
+	free(kf);
+	free(v);
+	return 0;
+}
+
+static void kv(struct json *j, const char *k, uint64_t v)
+{
+	json_kv_u64(j, k, v);
+}
+
+static int reply_status(struct vq_daemon *dm, FILE *out)
+{
+	const struct vq_kflow_stats *ks = &dm->kf.st;
+	struct vq_engine_stats es;
+	size_t ncalls, nflows;
+	struct json j;
+
+	vq_engine_get_stats(dm->engine, &es);
+	count_calls(dm, &ncalls, &nflows);
+	json_init(&j, out);
+	json_obj_begin(&j);
+	json_key(&j, "daemon");
+	json_obj_begin(&j);
+	kv(&j, "pid", getpid());
+	kv(&j, "uptime_s", (now_real_ns() - dm->started_ns) / 1000000000);
+	json_kv_str(&j, "config", dm->cfg->path[0] ? dm->cfg->path : NULL);
+	kv(&j, "reloads", dm->reloads);
+	kv(&j, "reload_errors", dm->reload_errors);
+	kv(&j, "calls", ncalls);
+	kv(&j, "flows", nflows);
+	kv(&j, "control_served", dm->ctl.served);
+	kv(&j, "control_refused", dm->ctl.refused);
+	json_obj_end(&j);
+	json_key(&j, "sip");
+	json_obj_begin(&j);
+	kv(&j, "copies", dm->sip.st.copies);
+	kv(&j, "bad", dm->sip.st.bad);
+	kv(&j, "overruns", dm->sip_overruns);
+	kv(&j, "reopens", dm->sip_reopens);
+	json_obj_end(&j);
+	json_key(&j, "engine");
+	json_obj_begin(&j);
+	kv(&j, "packets", es.packets);
+	kv(&j, "messages", es.messages);
+	kv(&j, "parse_errors", es.parse_errors);
+	kv(&j, "truncated", es.truncated);
+	kv(&j, "tls", es.tls);
+	kv(&j, "keepalives", es.keepalives);
+	kv(&j, "retransmissions", es.dialogs.retransmissions);
+	kv(&j, "calls_total", es.dialogs.calls_total);
+	kv(&j, "calls_active", es.dialogs.calls_active);
+	kv(&j, "untrusted", es.dialogs.untrusted);
+	kv(&j, "dropped_max", es.dialogs.dropped_max);
+	kv(&j, "timeouts", es.dialogs.timeouts);
+	kv(&j, "orphans", es.dialogs.orphans);
+	kv(&j, "sdp_errors", es.dialogs.sdp_errors);
+	kv(&j, "flow_errors", es.dialogs.flow_errors);
+	kv(&j, "adopted", es.dialogs.adopted);
+	json_obj_end(&j);
+	json_key(&j, "kernel");
+	json_obj_begin(&j);
+	json_key(&j, "up");
+	json_bool(&j, dm->kf.up);
+	kv(&j, "adds", ks->adds);
+	kv(&j, "add_errors", ks->add_errors);
+	kv(&j, "dels", ks->dels);
+	kv(&j, "del_errors", ks->del_errors);
+	kv(&j, "del_skipped", ks->del_skipped);
+	kv(&j, "del_calls", ks->del_calls);
+	kv(&j, "del_call_errors", ks->del_call_errors);
+	kv(&j, "adopted_flows", ks->adopted_flows);
+	kv(&j, "foreign_flows", ks->foreign_flows);
+	kv(&j, "expired", ks->expired);
+	kv(&j, "overruns", ks->overruns);
+	kv(&j, "resyncs", ks->resyncs);
+	kv(&j, "resync_added", ks->resync_added);
+	kv(&j, "resync_removed", ks->resync_removed);
+	kv(&j, "family_lost", ks->family_lost);
+	kv(&j, "family_back", ks->family_back);
+	kv(&j, "config_sets", ks->config_sets);
+	kv(&j, "config_errors", ks->config_errors);
+	json_obj_end(&j);
+	json_obj_end(&j);
+	fputc('\n', out);
+	return 0;
+}
+
+static int ctl_handler(void *ctx, enum vq_ctl_req req, FILE *out)
+{
+	struct vq_daemon *dm = ctx;
+
+	switch (req) {
+	case VQ_CTL_CALLS:
+		return reply_calls(dm, true, out);
+	case VQ_CTL_CALLS_TEXT:
+		return reply_calls(dm, false, out);
+	case VQ_CTL_STATUS:
+		return reply_status(dm, out);
+	default:
+		return -EINVAL;
+	}
+}
+
+static void open_sip(struct vq_daemon *dm)
+{
+	int r;
+
+	if (dm->sip.open || !dm->kf.up)
+		return;
+	r = vq_sipsrc_open(&dm->sip);
+	if (r < 0) {
+		vq_err_log("sip: cannot join the module's sip group: %s", strerror(-r));
+		return;
+	}
+	dm->sip_reopens++;
+}
+
+static void apply_log(const struct vq_daemon *dm, const struct vq_config *cfg)
+{
+	int target = dm->opts.syslog ? VQ_LOG_SYSLOG : cfg->daemon.log;
+
+	/* Detached, stderr is /dev/null: syslog is the only place left. */
+	if (dm->detached)
+		target = VQ_LOG_SYSLOG;
+	vq_log_open("voiceqosd", target, dm->opts.debug ? LOG_DEBUG : cfg->daemon.log_level);
+}
+
+int vq_daemon_init(struct vq_daemon *dm, const struct vq_daemon_opts *o,
+		   struct vq_config *cfg)
+{
+	uint64_t now = now_real_ns();
+	char err[256];
+	sigset_t set;
+	int r;
+
+	memset(dm, 0, sizeof(*dm));
+	dm->opts = *o;
+	dm->cfg = cfg;
+	dm->sigfd = -1;
+	dm->started_ns = now;
+	apply_log(dm, cfg);
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	dm->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (dm->sigfd < 0) {
+		vq_err_log("signalfd: %s", strerror(errno));
+		return -1;
+	}
+	r = vq_ctl_open(&dm->ctl, cfg->daemon.socket[0] ? cfg->daemon.socket :
+			VQ_DEFAULT_SOCKET, ctl_handler, dm, err, sizeof(err));
+	if (r < 0) {
+		vq_err_log("%s", err);
+		return -1;
+	}
+	r = vq_kflow_open(&dm->kf, cfg);
+	if (r < 0) {
+		vq_err_log("kernel: generic netlink sockets: %s", strerror(-r));
+		return -1;
+	}
+	dm->engine = vq_engine_new(cfg, &vq_kflow_ops, &dm->kf);
+	if (!dm->engine) {
+		vq_err_log("out of memory");
+		return -1;
+	}
+	dm->kf.d = vq_engine_dialogs(dm->engine);
+	if (dm->kf.up) {
+		vq_kflow_apply_config(&dm->kf);
+		/* Join before the dump: a BYE arriving meanwhile is not lost. */
+		open_sip(dm);
+		vq_kflow_adopt(&dm->kf, now);
+	}
+	dm->last_check_ms = now_mono_ms();
+	vq_info("started (config %s, control socket %s, module %s)",
+		cfg->path[0] ? cfg->path : "built-in defaults", dm->ctl.path,
+		dm->kf.up ? "loaded" : "not loaded");
+	return 0;
+}
+
+void vq_daemon_detached(struct vq_daemon *dm)
+{
+	dm->detached = true;
+	apply_log(dm, dm->cfg);
+}
+
+static void reload(struct vq_daemon *dm)
+{
+	const char *path = dm->opts.config ? dm->opts.config : VQ_DEFAULT_CONF;
+	struct vq_config *n = malloc(sizeof(*n));
+	char err[512];
+
+	if (!n) {
+		dm->reload_errors++;
+		vq_err_log("reload: out of memory; keeping the current configuration");
+		return;
+	}
+	if (vq_daemon_load_config(path, dm->opts.config != NULL, n, err, sizeof(err)) < 0) {
+		dm->reload_errors++;
+		vq_err_log("reload failed, keeping the current configuration: %s", err);
+		free(n);
+		return;
+	}
+	if (strcmp(n->daemon.socket, dm->cfg->daemon.socket) != 0)
+		vq_warn("reload: the control socket stays %s until a restart", dm->ctl.path);
+	vq_engine_set_config(dm->engine, n);
+	vq_kflow_set_config(&dm->kf, n);
+	free(dm->cfg);
+	dm->cfg = n;
+	apply_log(dm, n);
+	if (dm->kf.up)
+		vq_kflow_apply_config(&dm->kf);
+	dm->reloads++;
+	vq_info("reloaded %s (applies to flows installed from now on)",
+		n->path[0] ? n->path : "built-in defaults");
+}
+
+static void on_sip_pkt(void *ctx, const struct vq_sip_pkt *pkt)
+{
+	vq_engine_input(ctx, pkt);
+}
+
+static void read_sip(struct vq_daemon *dm)
+{
+	int i, r;
+
+	for (i = 0; i < SIP_BATCH; i++) {
+		r = vq_sipsrc_read(&dm->sip, on_sip_pkt, dm->engine);
+		if (r == -EAGAIN || r == -EINTR)
+			return;
+		if (r == -ENOBUFS) {
+			/*
+			 * Copies were lost: dialogs may have missed an answer
+			 * or a BYE. Make the kernel match what we know.
+			 */
+			dm->sip_overruns++;
+			vq_warn("sip: socket overrun, SIP copies lost (%" PRIu64
+				" overruns so far); resyncing flows", dm->sip_overruns);
+			if (dm->kf.up)
+				vq_kflow_resync(&dm->kf, now_real_ns());
+			continue;
+		}
+		if (r < 0) {
+			vq_err_log("sip: receive: %s; reopening", strerror(-r));
+			vq_sipsrc_close(&dm->sip);
+			return;
+		}
+	}
+}
+
+static void kernel_news(struct vq_daemon *dm, int what)
+{
+	if (what <= 0)
+		return;
+	if (what & VQ_KF_GONE)
+		vq_sipsrc_close(&dm->sip);
+	if (what & VQ_KF_BACK) {
+		/* The old group membership died with the old family. */
+		vq_sipsrc_close(&dm->sip);
+		open_sip(dm);
+	}
+}
+
+static bool handle_signals(struct vq_daemon *dm)
+{
+	struct signalfd_siginfo si;
+	bool stop = false;
+
+	while (read(dm->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			vq_info("SIGHUP: reloading configuration");
+			reload(dm);
+		} else {
+			vq_info("%s: exiting; installed flows stay in the kernel and are "
+				"adopted by the next start", strsignal(si.ssi_signo));
+			stop = true;
+		}
+	}
+	return stop;
+}
+
+int vq_daemon_run(struct vq_daemon *dm)
+{
+	struct pollfd p[3 + 1 + VQ_CTL_MAX_CLIENTS];
+	uint64_t next_tick = now_mono_ms() + 1000;
+
+	for (;;) {
+		int n = 0, sip_i = -1, ev_i, nctl, r;
+		uint64_t now_ms = now_mono_ms();
+		int timeout = next_tick > now_ms ? (int)(next_tick - now_ms) : 0;
+
+		p[n++] = (struct pollfd){ .fd = dm->sigfd, .events = POLLIN };
+		ev_i = n;
+		p[n++] = (struct pollfd){ .fd = vq_kflow_events_fd(&dm->kf), .events = POLLIN };
+		if (dm->sip.open) {
+			sip_i = n;
+			p[n++] = (struct pollfd){ .fd = genl_fd(&dm->sip.g), .events = POLLIN };
+		}
+		nctl = vq_ctl_pollfds(&dm->ctl, p + n);
+		r = poll(p, n + nctl, timeout);
+		if (r < 0 && errno != EINTR) {
+			vq_err_log("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (r > 0) {
+			if (p[0].revents && handle_signals(dm))
+				return 0;
+			if (sip_i >= 0 && p[sip_i].revents)
+				read_sip(dm);
+			if (p[ev_i].revents)
+				kernel_news(dm, vq_kflow_events(&dm->kf, now_real_ns()));
+		}
+		now_ms = now_mono_ms();
+		vq_ctl_service(&dm->ctl, p + n, r > 0 ? nctl : 0, now_ms);
+		if (now_ms >= next_tick) {
+			next_tick = now_ms + 1000;
+			vq_engine_tick(dm->engine, now_real_ns());
+		}
+		if (now_ms - dm->last_check_ms >=
+		    (uint64_t)(dm->kf.up ? CHECK_UP_MS : CHECK_DOWN_MS)) {
+			dm->last_check_ms = now_ms;
+			kernel_news(dm, vq_kflow_check(&dm->kf, now_real_ns()));
+		}
+		if (dm->kf.up && !dm->sip.open)
+			open_sip(dm);
+	}
+}
+
+void vq_daemon_fini(struct vq_daemon *dm)
+{
+	vq_ctl_close(&dm->ctl);
+	vq_sipsrc_close(&dm->sip);
+	if (dm->engine)
+		vq_engine_free(dm->engine);
+	dm->engine = NULL;
+	vq_kflow_close(&dm->kf);
+	if (dm->sigfd >= 0)
+		close(dm->sigfd);
+	dm->sigfd = -1;
+}

@@ -1,0 +1,419 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# voiceqosd end to end, run as root INSIDE the test VM by tools/vm/run.sh (which sets
+# VQOS_MODULE and VQOS_RESULT): the module and voiceqosd on rtr, a sipp UAC in lan calls a
+# sipp UAS in wan (sipp's G.711 u-law offer/answer), and RTP starts the moment the UAC
+# sees the 200 OK (tests/vm/agent/uac.xml runs rtpgen from the 200's action). Checked:
+#
+#   - the flows exist with the G.711 reservation (87.2 kbit/s) before the first RTP
+#     packet: the kernel's per-flow packet counter equals what rtpgen sent, and every
+#     one of those packets left rtr with DSCP EF;
+#   - `voiceqos calls --json` shows the call; BYE removes the flows;
+#   - kill -9 of voiceqosd mid-call: the flows stay; the restarted daemon adopts them
+#     (same cookie) and the BYE still removes them;
+#   - a bad config is refused at start (FILE:LINE, exit 1, kernel untouched); SIGHUP with
+#     a bad file keeps the old config and logs FILE:LINE;
+#   - rmmod + insmod mid-call under a running daemon: it notices, re-applies its config
+#     and installs the call's flows again, which the BYE removes.
+#
+# Bench figures (printed, not asserted): answer -> flow installed latency p50/p99 from
+# the daemon's debug log, and RTP packets that left rtr before their flow existed.
+#
+#   VQOS_CASES=REGEX tests/vm/agent.sh     a subset (module_load always runs)
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/vm/lib.sh
+source "$REPO/tests/vm/lib.sh"
+cd "$REPO"
+
+[[ $(id -u) == 0 ]] || { echo "agent.sh: must run as root" >&2; exit 2; }
+
+VQD=$REPO/agent/voiceqosd
+UAC_XML=$REPO/tests/vm/agent/uac.xml
+CONF=$TMPD/voiceqos.conf
+SOCK=$TMPD/run/voiceqosd.sock
+DLOG=$TMPD/voiceqosd.log
+BENCH_CALLS=${VQOS_AGENT_BENCH_CALLS:-10}
+SUITE_T0=$SECONDS
+
+cleanup() {
+	set +e
+	daemon_stop
+	kill_jobs
+	topology_down
+	rm -rf "$TMPD"
+}
+trap cleanup EXIT
+
+# ---- helpers --------------------------------------------------------------------------
+
+write_conf() {
+	cat >"$CONF" <<-EOC
+	# tests/vm/agent.sh
+	[daemon]
+	log_level = debug
+	socket = $SOCK
+	[sip]
+	ports = 5060 5070
+	EOC
+}
+
+# The daemon outlives the case that starts it (cases are subshells whose jobs are
+# killed on exit): it is started from a subshell of its own and known by its pid file.
+DPIDF=$TMPD/voiceqosd.pid
+dpid() { cat "$DPIDF" 2>/dev/null; }
+daemon_start() {
+	local i n0
+	n0=$(grep -c 'started (config' "$DLOG" 2>/dev/null || true)
+	pretty RTR "voiceqosd -f -d -c $CONF"
+	(ip netns exec "$NS_RTR" "$VQD" -f -d -c "$CONF" >>"$DLOG" 2>&1 </dev/null &
+	 echo $! >"$DPIDF")
+	for ((i = 0; i < 200; i++)); do
+		# The socket is created before the kernel is touched: wait for "started".
+		[[ -S $SOCK ]] && [[ $(grep -c 'started (config' "$DLOG" || true) -gt $n0 ]] &&
+			return 0
+		kill -0 "$(dpid)" 2>/dev/null || { tail -5 "$DLOG" >&2; return 1; }
+		sleep 0.05
+	done
+	echo "voiceqosd did not start ($SOCK)" >&2
+	return 1
+}
+
+daemon_stop() {
+	local p i
+	p=$(dpid)
+	[[ -n $p ]] || return 0
+	kill "$p" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$DPIDF"
+}
+
+calls_json() { VOICEQOS_SOCKET=$SOCK vqq calls --json; }
+ctl() { printf '%s\n' "$1" | ip netns exec "$NS_RTR" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.stdin.buffer.read())
+sys.stdout.write(s.makefile().read())' "$SOCK"; }
+
+# our_flows: the flows with the agent's cookie tag (0x56 in the top byte), one JSON each.
+our_flows() {
+	vqq --json flow list | jq -c 'if type == "array" then .[] else . end |
+		select(.cookie != null and (.cookie / 72057594037927936 | floor) == 86)'
+}
+# Counted without jq (its start-up costs a second under TCG): tagged cookies are the
+# 19-digit decimals from 0x5600000000000000 to 0x56ffffffffffffff.
+n_our_flows() {
+	vqq flow list | awk '{
+		for (i = 1; i < NF; i++)
+			if ($i == "cookie" && length($(i + 1)) == 19 &&
+			    $(i + 1) >= "6196953087261802496" && $(i + 1) <= "6269010681299730431")
+				n++
+	} END { print n + 0 }'
+}
+
+# wait_flows N [SECONDS]: until exactly N of our flows are installed.
+wait_flows() {
+	local n t_end=$((SECONDS + ${2:-10}))
+	while :; do
+		n=$(n_our_flows)
+		[[ $n == "$1" ]] && return 0
+		((SECONDS < t_end)) || break
+		sleep 0.1
+	done
+	echo "expected $1 agent flows, have $n" >&2
+	return 1
+}
+
+UAS_PID=""
+uas_start() {
+	pretty WAN "sipp -sn uas -i $WAN4 -mp 6000"
+	ip netns exec "$NS_WAN" timeout -k 2 120 sipp -sn uas -i "$WAN4" -p 5060 -mp 6000 \
+		-m "${1:-1}" -nostdin -trace_err -error_file "$TMPD/uas.err" \
+		>"$TMPD/uas.out" 2>&1 &
+	UAS_PID=$!
+	sleep 0.3
+}
+
+# uac_run HOOK PAUSE_MS [CALLS RATE [SIPP ARGS]] (foreground or with & by the caller)
+uac_run() {
+	pretty LAN "sipp uac -> $WAN4 -d $2 -m ${3:-1} ${*:5}"
+	VQ_RTP_HOOK=$1 ip netns exec "$NS_LAN" timeout -k 2 120 sipp "$WAN4:5060" \
+		-sf "$UAC_XML" -i "$LAN4" -p 5060 -mp 8000 -d "$2" -m "${3:-1}" -r "${4:-1}" \
+		"${@:5}" -nostdin -trace_err -error_file "$TMPD/uac.err" >"$TMPD/uac.out" 2>&1
+}
+
+# An RTP hook: COUNT G.711 packets (160 bytes + 12 RTP = 172) at 50/s to the UAS' media.
+rtp_hook() {
+	local f=$TMPD/hook.$1.sh
+	cat >"$f" <<-EOH
+	#!/bin/sh
+	"$T/rtpgen" --dst $WAN4:6000 ${RTP_SRC:-} --pps 50 --count $1 --size 172 \
+		>>"$TMPD/gen.out" 2>&1
+	echo done >>"$TMPD/gen.done"
+	EOH
+	chmod +x "$f"
+	echo "$f"
+}
+
+# cap_start: tcpdump in wan of RTP towards the UAS' media port.
+cap_start() {
+	rm -f "$TMPD/cap.pcap"
+	ip netns exec "$NS_WAN" tcpdump -i eth0 -n -U -w "$TMPD/cap.pcap" \
+		'udp dst port 6000' >"$TMPD/tcpdump.err" 2>&1 &
+	CAP_PID=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q listening "$TMPD/tcpdump.err" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+cap_stop() { sleep 0.3; kill "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null || true; }
+# cap_count [tos]: RTP packets captured (with that TOS byte).
+cap_count() {
+	if [[ -n ${1:-} ]]; then
+		tcpdump -n -r "$TMPD/cap.pcap" "ip[1] == $1" 2>/dev/null | grep -c . || true
+	else
+		tcpdump -n -r "$TMPD/cap.pcap" 2>/dev/null | grep -c . || true
+	fi
+}
+
+wait_file_lines() {
+	local t_end=$((SECONDS + ${3:-20}))
+	while ((SECONDS <= t_end)); do
+		[[ -f $1 && $(grep -c . "$1" || true) -ge $2 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- cases ----------------------------------------------------------------------------
+
+case_module_load() {
+	[[ -n ${VQOS_MODULE:-} && -f $VQOS_MODULE ]] || fail "VQOS_MODULE '${VQOS_MODULE:-}' is not a file"
+	[[ -x $VQD ]] || fail "$VQD not built"
+	command -v sipp >/dev/null || fail "sipp (sip-tester) not installed"
+	if grep -q '^voiceqos ' /proc/modules; then pp rmmod voiceqos; fi
+	pp insmod "$VQOS_MODULE"
+	grep -q '^voiceqos ' /proc/modules
+	topology_up
+}
+
+# A config error stops the daemon before it touches the kernel: in a fresh namespace
+# the module's hooks (brought in by the first CONFIG_SET) stay absent.
+case_config_error() {
+	local ns=vqcfg-$RUN out rc=0
+	printf '[sip]\nports = 5060\nbogus_key = 1\n' >"$TMPD/bad.conf"
+	pp ip netns add "$ns"
+	out=$(ip netns exec "$ns" "$VQD" -f -c "$TMPD/bad.conf" 2>&1) || rc=$?
+	note "$out"
+	[[ $(ip netns exec "$ns" awk '$1 == "hooks" { print $2 }' /proc/net/voiceqos/stats) == 0 ]] ||
+		{ ip netns del "$ns"; fail "the kernel was configured despite the bad file"; }
+	ip netns del "$ns"
+	((rc == 1)) || fail "exit $rc, expected 1"
+	[[ $out == *"$TMPD/bad.conf:3:"* ]] || fail "no FILE:LINE in: $out"
+	out=$("$VQD" -c "$TMPD/missing.conf" -t 2>&1) && fail "a missing -c file was accepted"
+	[[ $out == *missing.conf* ]]
+}
+
+case_daemon_start() {
+	write_conf
+	daemon_start
+	[[ $(stat -c %a "$SOCK") == 600 ]] || fail "socket mode $(stat -c %a "$SOCK")"
+	[[ $(stat -c %a "$TMPD/run") == 750 ]] || fail "socket dir mode $(stat -c %a "$TMPD/run")"
+	[[ $(VOICEQOS_SOCKET=$SOCK vqq calls) == "no calls" ]]
+	# The config reached the kernel: both SIP ports.
+	vqq --json config get | jq -e '.sip_ports == [5060, 5070]' >/dev/null ||
+		fail "sip ports not applied: $(vqq --json config get)"
+	# Not root: refused by the socket mode before our uid check even runs.
+	local out
+	out=$(ip netns exec "$NS_RTR" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env VOICEQOS_SOCKET="$SOCK" "$VQOS_BIN" calls 2>&1) && fail "nobody could ask: $out"
+	[[ $out == *"permission denied"* ]] || fail "unexpected: $out"
+}
+
+case_call() {
+	local hook gen sent n cj fj pol
+	: >"$TMPD/gen.out"
+	rm -f "$TMPD/gen.done"
+	cap_start
+	uas_start 1
+	hook=$(rtp_hook 50)
+	uac_run "$hook" 6000 &
+	UAC_PID=$!
+	wait_file_lines "$TMPD/gen.done" 1 30 || fail "rtpgen did not run from the 200's action"
+	# The call is still up (6 s pause after ACK): the CLI view and its flows.
+	cj=$(calls_json)
+	our_flows >"$TMPD/flows.json"
+	sent=$(kv "$TMPD/gen.out" packets)
+	note "rtpgen: $(cat "$TMPD/gen.out")"
+	cat "$TMPD/flows.json"
+	n=$(grep -c . "$TMPD/flows.json" || true)
+	((n == 4)) || fail "expected 4 flows (RTP + RTCP each way), have $n"
+	fj=$(jq -c 'select(.dst_port == 6000)' "$TMPD/flows.json")
+	jload "$fj"
+	[[ ${J[rate]} == 87200 ]] || fail "RTP towards the UAS reserved ${J[rate]} bit/s, not 87200"
+	[[ ${J[dscp]} == 46 && ${J[rtcp]} == false && ${J[clock_rate]} == 8000 ]] ||
+		fail "flow: $fj"
+	[[ ${J[stats.packets]} == "$sent" ]] ||
+		fail "kernel counted ${J[stats.packets]} of $sent RTP packets: the flow came late"
+	# One jq over all lines (jq 1.6 -e reports only the last input's result).
+	jq -s -e '(map(select(.dst_port == 8000))[0].rate == 87200) and
+		(map(select(.dst_port == 6001))[0] | .rtcp and .rate == 4360)' \
+		"$TMPD/flows.json" >/dev/null || fail "flows: $(cat "$TMPD/flows.json")"
+	note "$cj"
+	jq -e '.kernel and (.calls | length == 1) and
+		(.calls[0] | .state == "confirmed" and (.flows | length == 4) and
+		 (.call_id | length > 0) and
+		 ([.flows[] | select(.dst == "'"$WAN4"':6000")][0].kernel.packets == '"$sent"'))' \
+		<<<"$cj" >/dev/null || fail "calls --json: $cj"
+	VOICEQOS_SOCKET=$SOCK vqq calls
+	wait "$UAC_PID" || fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
+	cap_stop
+	# BYE: gone.
+	wait_flows 0 5 || fail "flows left after BYE: $(our_flows)"
+	# Every packet left as EF, except those the policer demoted (a sender delayed and
+	# then bursting, which a loaded TCG host does): those are counted by the flow.
+	pol=$(jq -s 'map(select(.dst_port == 6000))[0].stats.policed_packets' "$TMPD/flows.json")
+	((pol > 0)) && note "policed (sender bursts on a loaded host): $pol"
+	[[ $(($(cap_count 0xb8) + pol)) == "$sent" ]] ||
+		fail "$(cap_count 0xb8) of $sent RTP packets left rtr as EF, $pol policed ($(cap_count) captured)"
+	[[ $(calls_json | jq '.calls | length') == 0 ]]
+}
+
+case_restart_adopt() {
+	local cookie cj
+	uas_start 1
+	uac_run /bin/true 9000 &
+	UAC_PID=$!
+	wait_flows 4 20
+	# Raw text: jq would round a 64-bit cookie to a double.
+	cookie=$(vqq --json flow list | grep -o '"cookie":[0-9]*' | head -n1 | cut -d: -f2)
+	pp kill -9 "$(dpid)"
+	sleep 0.5
+	kill -0 "$(dpid)" 2>/dev/null && fail "voiceqosd survived kill -9"
+	[[ $(n_our_flows) == 4 ]] || fail "flows did not survive kill -9"
+	[[ -S $SOCK ]] # stale: the restart must replace it
+	daemon_start
+	cj=$(calls_json)
+	note "$cj"
+	jq -e --arg c "$(printf '0x%016x' "$cookie")" '.calls | length == 1 and
+		(.[0] | .state == "adopted" and .cookie == $c and (.flows | length == 4))' \
+		<<<"$cj" >/dev/null || fail "not adopted: $cj"
+	[[ $(ctl status | jq '.kernel.adopted_flows') == 4 ]]
+	wait "$UAC_PID" || fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
+	wait_flows 0 5 || fail "BYE after the restart did not remove the adopted flows"
+	[[ $(calls_json | jq '.calls | length') == 0 ]]
+}
+
+case_sighup() {
+	local before
+	before=$(ctl status | jq '.daemon.reloads')
+	printf '[daemon]\nsocket = %s\n[media]\nvoice_dscp = NOT-A-DSCP\n' "$SOCK" >"$CONF"
+	pp kill -HUP "$(dpid)"
+	sleep 1
+	kill -0 "$(dpid)" || fail "the daemon died on a bad reload"
+	grep -q "reload failed.*$CONF:4:" "$DLOG" || fail "no FILE:LINE in the log: $(tail -3 "$DLOG")"
+	[[ $(ctl status | jq '.daemon.reload_errors') == 1 ]]
+	[[ $(ctl status | jq '.daemon.reloads') == "$before" ]]
+	# The old config is still in force: both SIP ports, and a good reload works.
+	vqq --json config get | jq -e '.sip_ports == [5060, 5070]' >/dev/null
+	write_conf
+	pp kill -HUP "$(dpid)"
+	sleep 1
+	[[ $(ctl status | jq '.daemon.reloads') == $((before + 1)) ]]
+}
+
+# rmmod + insmod in the middle of a call: the daemon notices both, configures the new
+# module and installs the live call's flows again; the BYE then removes them.
+case_module_reload() {
+	local st
+	uas_start 1
+	uac_run /bin/true 16000 &
+	UAC_PID=$!
+	wait_flows 4 20
+	pp rmmod voiceqos
+	sleep 1.5
+	[[ $(ctl status | jq '.kernel.up') == false ]] || fail "the daemon did not notice the unload"
+	pp insmod "$VQOS_MODULE"
+	# The call is still up (16 s pause): its flows come back with the module.
+	wait_flows 4 10 || fail "the call's flows were not installed again"
+	st=$(ctl status)
+	jq -c .kernel <<<"$st"
+	jq -e '.kernel | .up and .family_lost >= 1 and .family_back >= 1 and
+		.resync_added >= 4' <<<"$st" >/dev/null || fail "status: $(jq -c .kernel <<<"$st")"
+	vqq --json config get | jq -e '.sip_ports == [5060, 5070]' >/dev/null ||
+		fail "config not re-applied after reload"
+	wait "$UAC_PID" || fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
+	wait_flows 0 5 || fail "BYE after the reload did not remove the flows"
+}
+
+# Calls one every 2 s, RTP (0.5 s) from the 200 on: figures, not assertions. sipp gives
+# every call the same media ports, and rtpgen sends from one fixed port, so that a
+# stream never meets a wildcard flow still latched to another call's source.
+case_bench() {
+	local n p50 p99 sent early pol0 pol1
+	: >"$TMPD/gen.out"
+	rm -f "$TMPD/gen.done"
+	: >"$DLOG.bench"
+	local mark
+	mark=$(wc -l <"$DLOG")
+	pol0=$(vqq --json stats | jq '.policed')
+	cap_start
+	uas_start "$BENCH_CALLS"
+	RTP_SRC=--src=$LAN4:8010
+	uac_run "$(rtp_hook 25)" 1000 "$BENCH_CALLS" 1 -rp 2000 ||
+		fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
+	wait "$UAS_PID" 2>/dev/null || true
+	cap_stop
+	wait_flows 0 5
+	tail -n +"$((mark + 1))" "$DLOG" | grep -o 'installed rtp .*answer +[0-9]* us' |
+		grep -o '+[0-9]*' | tr -d + | sort -n >"$TMPD/lat"
+	n=$(grep -c . "$TMPD/lat" || true)
+	((n > 0)) || fail "no install latencies in the daemon log"
+	p50=$(awk -v n="$n" 'NR == int((n + 1) / 2)' "$TMPD/lat")
+	p99=$(awk -v n="$n" 'NR == (int(n * 0.99) > 0 ? int(n * 0.99) : 1)' "$TMPD/lat")
+	sent=$(awk -F'packets=' '{ split($2, a, " "); s += a[1] } END { print s + 0 }' "$TMPD/gen.out")
+	# Every RTP packet that left rtr without EF: the stream's flow did not exist yet
+	# (the calls' RTP ends well before their BYE, so none is late).
+	# Demoted by the policer (namespace counter): not EF either, but not early.
+	pol1=$(vqq --json stats | jq '.policed')
+	early=$(($(cap_count) - $(cap_count 0xb8) - (pol1 - pol0)))
+	emit "# bench: answer -> flow installed: p50 ${p50} us, p99 ${p99} us ($n RTP flows, $BENCH_CALLS calls)"
+	emit "# bench: RTP packets that passed rtr before their flow existed: $early of $sent ($((pol1 - pol0)) policed)"
+}
+
+case_dmesg_clean() {
+	local bad
+	bad=$(dmesg_bad 0)
+	[[ -z $bad ]] || fail "$bad"
+}
+
+run_case module_load case_module_load
+grep -q '^voiceqos ' /proc/modules || MODULE_OK=0
+run_case config_error case_config_error
+run_case daemon_start case_daemon_start
+run_case call case_call
+run_case restart_adopt case_restart_adopt
+run_case sighup case_sighup
+run_case bench case_bench
+run_case module_reload case_module_reload
+case_daemon_exit() {
+	daemon_stop
+	grep -q 'exiting; installed flows stay' "$DLOG" || fail "no exit line in the log"
+	[[ ! -e $SOCK ]] || fail "control socket left behind"
+}
+run_case daemon_exit case_daemon_exit
+run_case dmesg_clean case_dmesg_clean
+echo "---- voiceqosd log (tail) ----"
+tail -n 40 "$DLOG"
+
+echo
+echo "agent: $((SECONDS - SUITE_T0)) s"
+echo "$PASSED passed, $FAILED failed"
+exit 0
