@@ -198,6 +198,12 @@ static char *sdp_copy(const char *buf, size_t len, char *stack, size_t stack_len
 		fail(err, errlen, "out of memory for the SDP");
 		return NULL;
 	}
+	/* Nothing to repair (the usual case): one copy, not one per line. */
+	if (has_s && has_t && buf[len - 1] == '\n') {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+		return out;
+	}
 	/* Second pass: copy, with the repairs. */
 	pos = 0;
 	while (pos < len) {

@@ -257,8 +257,15 @@ static int extract(osip_message_t *sip, struct vq_sip_msg *m, char *err, size_t 
 	s = gen_param(&sip->to->gen_params, "tag");
 	if (s && !copy_id(m->to_tag, s, NULL))
 		return fail(err, errlen, "To tag longer than 255 bytes");
-	copy_uri(m->from, sip->from->url);
-	copy_uri(m->to, sip->to->url);
+	/*
+	 * osip_uri_to_str allocates and is the dearest step here; the dialog
+	 * layer reads the URIs only from an INVITE (a call starts, or is
+	 * rebuilt from a re-INVITE), so other messages go without them.
+	 */
+	if (m->request && m->method == VQ_SIP_INVITE) {
+		copy_uri(m->from, sip->from->url);
+		copy_uri(m->to, sip->to->url);
+	}
 
 	if (osip_message_get_via(sip, 0, &via) >= 0 && via) {
 		s = gen_param(&via->via_params, "branch");
@@ -323,11 +330,10 @@ static size_t header_len(const char *buf, size_t len)
  * Bytes after the body are allowed and ignored (RFC 4475 3.1.1.8).
  */
 static int check_framing(osip_message_t *sip, const char *buf, size_t len,
-			 char *err, size_t errlen)
+			 size_t hl, char *err, size_t errlen)
 {
 	uint32_t clen;
 	const char *end;
-	size_t hl;
 
 	if (!sip->sip_version || strcasecmp(sip->sip_version, "SIP/2.0"))
 		return fail(err, errlen, "not SIP/2.0");
@@ -335,7 +341,6 @@ static int check_framing(osip_message_t *sip, const char *buf, size_t len,
 		return 0;
 	if (!parse_u32(sip->content_length->value, &clen, &end) || !only_blanks(end))
 		return fail(err, errlen, "bad Content-Length");
-	hl = header_len(buf, len);
 	/* header_len stops before the empty line; skip it */
 	if (hl < len && buf[hl] == '\r')
 		hl++;
@@ -350,6 +355,7 @@ int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
 		 char *err, size_t errlen)
 {
 	osip_message_t *sip = NULL;
+	size_t hl;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -359,7 +365,8 @@ int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
 		return fail(err, errlen, "empty message");
 	if (len > VQ_SIP_MAX_MSG)
 		return fail(err, errlen, "message longer than 65535 bytes");
-	if (memchr(buf, '\0', header_len(buf, len)))
+	hl = header_len(buf, len);	/* once: the framing check needs it too */
+	if (memchr(buf, '\0', hl))
 		return fail(err, errlen, "NUL byte in the header");
 	vq_sip_init();
 	if (osip_message_init(&sip) != 0)
@@ -376,7 +383,7 @@ int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
 		osip_message_free(sip);
 		return rc;
 	}
-	rc = check_framing(sip, buf, len, err, errlen);
+	rc = check_framing(sip, buf, len, hl, err, errlen);
 	if (!rc)
 		rc = extract(sip, m, err, errlen);
 	osip_message_free(sip);

@@ -42,7 +42,8 @@ struct vq_sip_msg {
 	char from_tag[VQ_SIP_ID_MAX];	/* "" if absent */
 	char to_tag[VQ_SIP_ID_MAX];	/* "" if absent */
 	char branch[VQ_SIP_ID_MAX];	/* topmost Via branch, "" if absent */
-	char from[VQ_SIP_URI_MAX];	/* "sip:alice@example.com" (URI only) */
+	/* "sip:alice@example.com" (URI only), of INVITE requests; "" else */
+	char from[VQ_SIP_URI_MAX];
 	char to[VQ_SIP_URI_MAX];
 	/* Reliable provisional responses (RFC 3262). */
 	uint32_t rseq;			/* RSeq of a response, 0 if none */
