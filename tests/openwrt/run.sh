@@ -13,8 +13,9 @@
 #               (a NAME.uci without any of them is an error of the test suite)
 #   defaults    the shipped /etc/config/voiceqos converts to etc/voiceqos.conf's keys
 #               and values, so both ship the same defaults and every key is mapped
-#   init        voiceqos.init sourced with procd stubs: what it registers, a refused
-#               value keeps the old INI, reload sends SIGHUP, enabled 0
+#   init        voiceqos.init sourced with procd stubs, under dash and busybox ash: what
+#               it registers, a refused value keeps the old INI, reload sends SIGHUP,
+#               enabled 0
 #   lint        shellcheck: the converter and init script as POSIX sh, the stand-in, this
 #   package     the package Makefile's own Build/Prepare, Build/Compile and install
 #               recipes run against tests/openwrt/mock/ (OpenWrt's make macros): the
@@ -163,15 +164,16 @@ daemon_check "$TMP/out"
 check "defaults: voiceqosd -t accepts the converted shipped config" $? "$(head -n1 "$TMP/derr")"
 
 # --- init script with procd stubs -----------------------------------------------------------
-# init_run SETUP: source voiceqos.init in dash with stand-ins for what rc.common and
-# procd provide, paths pointed into $TMP, then run SETUP; procd calls and log lines are
-# recorded in $TMP/calls, stderr in $TMP/ierr.
+# init_run SETUP: source voiceqos.init in $ISH (dash or busybox ash) with stand-ins for
+# what rc.common and procd provide, paths pointed into $TMP, then run SETUP; procd calls
+# and log lines are recorded in $TMP/calls, stderr in $TMP/ierr.
 init_run() {
 	mkdir -p "$TMP/var/etc"
 	: >"$TMP/calls"
+	# shellcheck disable=SC2016,SC2086 # a script for $ISH ("busybox ash": two words)
 	UCI_CONFIG_DIR=$TMP/config VQOS_FUNCTIONS=$T/functions.sh CALLS=$TMP/calls \
 		INIT=$FILES/voiceqos.init DAEMON=$DAEMON TMPD=$TMP CONVERTER=$FILES/uci2ini.sh \
-		RUNNING=${RUNNING:-0} sh -c '
+		RUNNING=${RUNNING:-0} $ISH -c '
 		. "$VQOS_FUNCTIONS"
 		procd_open_instance() { echo "open $*" >>"$CALLS"; }
 		procd_set_param() { echo "param $*" >>"$CALLS"; }
@@ -188,70 +190,76 @@ init_run() {
 		'"$1" 2>"$TMP/ierr"
 }
 
-mkdir -p "$TMP/config"
-cp "$FILES/voiceqos.config" "$TMP/config/voiceqos"
-rm -rf "${TMP:?}/var"
-init_run 'start_service; service_triggers'
-rc=$?
-want="open voiceqosd
+# init_tests: the init script's checks, run once per shell in SHELLS.
+init_tests() {
+	mkdir -p "$TMP/config"
+	cp "$FILES/voiceqos.config" "$TMP/config/voiceqos"
+	rm -rf "${TMP:?}/var"
+	init_run 'start_service; service_triggers'
+	rc=$?
+	want="open voiceqosd
 param command $DAEMON -f -c $TMP/var/etc/voiceqos.conf
 param respawn
 param stdout 1
 param stderr 1
 close
 trigger voiceqos"
-[[ $rc == 0 && $(cat "$TMP/calls") == "$want" ]]
-check "init: start_service registers voiceqosd -f -c /var/etc/voiceqos.conf, respawn, reload trigger" \
-	$? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls") $(head -n1 "$TMP/ierr")"
-convert sh "$FILES/voiceqos.config"
-cmp -s "$TMP/var/etc/voiceqos.conf" "$TMP/out.raw"
-check "init: start_service wrote the converted INI" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
-[[ ! -e $TMP/var/etc/voiceqos.conf.new && ! -e $TMP/var/etc/voiceqos.conf.new.err ]]
-check "init: no temporary files left" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
+	[[ $rc == 0 && $(cat "$TMP/calls") == "$want" ]]
+	check "init ($ISH): start_service registers voiceqosd -f -c /var/etc/voiceqos.conf, respawn, reload trigger" \
+		$? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls") $(head -n1 "$TMP/ierr")"
+	convert sh "$FILES/voiceqos.config"
+	cmp -s "$TMP/var/etc/voiceqos.conf" "$TMP/out.raw"
+	check "init ($ISH): start_service wrote the converted INI" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
+	[[ ! -e $TMP/var/etc/voiceqos.conf.new && ! -e $TMP/var/etc/voiceqos.conf.new.err ]]
+	check "init ($ISH): no temporary files left" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
 
-# A value voiceqosd refuses: start fails, says which key, and the previous INI stays.
-mkdir -p "$TMP/config"
-cp "$T/fixtures/bad_port.uci" "$TMP/config/voiceqos"
-cp "$TMP/var/etc/voiceqos.conf" "$TMP/prev.conf"
-RUNNING=1 init_run 'reload_service'
-rc=$?
-msg="voiceqos: /etc/config/voiceqos: [sip] ports: bad value '70000' (a port is 1-65535)"
-[[ $rc != 0 && $(cat "$TMP/ierr") == "$msg" ]] && ! grep -q '^signal' "$TMP/calls" &&
-	grep -q "^logger .*\[sip\] ports: bad value" "$TMP/calls" &&
-	cmp -s "$TMP/prev.conf" "$TMP/var/etc/voiceqos.conf"
-check "init: reload with a refused value: no SIGHUP, old INI kept, error names [sip] ports" $? \
-	"exit $rc, stderr '$(cat "$TMP/ierr")', calls: $(tr '\n' ';' <"$TMP/calls")"
+	# A value voiceqosd refuses: start fails, says which key, and the previous INI stays.
+	mkdir -p "$TMP/config"
+	cp "$T/fixtures/bad_port.uci" "$TMP/config/voiceqos"
+	cp "$TMP/var/etc/voiceqos.conf" "$TMP/prev.conf"
+	RUNNING=1 init_run 'reload_service'
+	rc=$?
+	msg="voiceqos: /etc/config/voiceqos: [sip] ports: bad value '70000' (a port is 1-65535)"
+	[[ $rc != 0 && $(cat "$TMP/ierr") == "$msg" ]] && ! grep -q '^signal' "$TMP/calls" &&
+		grep -q "^logger .*\[sip\] ports: bad value" "$TMP/calls" &&
+		cmp -s "$TMP/prev.conf" "$TMP/var/etc/voiceqos.conf"
+	check "init ($ISH): reload with a refused value: no SIGHUP, old INI kept, error names [sip] ports" $? \
+		"exit $rc, stderr '$(cat "$TMP/ierr")', calls: $(tr '\n' ';' <"$TMP/calls")"
 
-# The converter's own errors reach the log the same way.
-cp "$T/fixtures/unknown_option.uci" "$TMP/config/voiceqos"
-init_run 'start_service'
-rc=$?
-[[ $rc != 0 ]] && grep -q "^voiceqos: .*voiceqos.sip.prots: unknown option" "$TMP/ierr" &&
-	! grep -q '^open' "$TMP/calls" && cmp -s "$TMP/prev.conf" "$TMP/var/etc/voiceqos.conf"
-check "init: start with an unknown option: refused, named, not started" $? \
-	"exit $rc, stderr '$(head -n1 "$TMP/ierr")'"
+	# The converter's own errors reach the log the same way.
+	cp "$T/fixtures/unknown_option.uci" "$TMP/config/voiceqos"
+	init_run 'start_service'
+	rc=$?
+	[[ $rc != 0 ]] && grep -q "^voiceqos: .*voiceqos.sip.prots: unknown option" "$TMP/ierr" &&
+		! grep -q '^open' "$TMP/calls" && cmp -s "$TMP/prev.conf" "$TMP/var/etc/voiceqos.conf"
+	check "init ($ISH): start with an unknown option: refused, named, not started" $? \
+		"exit $rc, stderr '$(head -n1 "$TMP/ierr")'"
 
-# A good change while running: new INI, then SIGHUP to the instance (no restart).
-cp "$T/fixtures/office.uci" "$TMP/config/voiceqos"
-RUNNING=1 init_run 'reload_service'
-rc=$?
-[[ $rc == 0 && $(cat "$TMP/calls") == "signal voiceqos voiceqosd HUP" ]] &&
-	grep -q '^trusted = 203.0.113.0/28 10.0.0.5$' "$TMP/var/etc/voiceqos.conf"
-check "init: reload while running: INI regenerated, SIGHUP sent" $? \
-	"exit $rc, calls: $(tr '\n' ';' <"$TMP/calls") $(head -n1 "$TMP/ierr")"
+	# A good change while running: new INI, then SIGHUP to the instance (no restart).
+	cp "$T/fixtures/office.uci" "$TMP/config/voiceqos"
+	RUNNING=1 init_run 'reload_service'
+	rc=$?
+	[[ $rc == 0 && $(cat "$TMP/calls") == "signal voiceqos voiceqosd HUP" ]] &&
+		grep -q '^trusted = 203.0.113.0/28 10.0.0.5$' "$TMP/var/etc/voiceqos.conf"
+	check "init ($ISH): reload while running: INI regenerated, SIGHUP sent" $? \
+		"exit $rc, calls: $(tr '\n' ';' <"$TMP/calls") $(head -n1 "$TMP/ierr")"
 
-RUNNING=0 init_run 'reload_service'
-[[ $(cat "$TMP/calls") == start ]]
-check "init: reload while stopped starts it" $? "calls: $(tr '\n' ';' <"$TMP/calls")"
+	RUNNING=0 init_run 'reload_service'
+	[[ $(cat "$TMP/calls") == start ]]
+	check "init ($ISH): reload while stopped starts it" $? "calls: $(tr '\n' ';' <"$TMP/calls")"
 
-printf "config daemon 'daemon'\n\toption enabled '0'\n" >"$TMP/config/voiceqos"
-init_run 'start_service'
-rc=$?
-[[ $rc == 0 && ! -s $TMP/calls ]]
-check "init: enabled 0: start registers nothing" $? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls")"
-RUNNING=1 init_run 'reload_service'
-[[ $(cat "$TMP/calls") == stop ]]
-check "init: enabled 0: reload stops it" $? "calls: $(tr '\n' ';' <"$TMP/calls")"
+	printf "config daemon 'daemon'\n\toption enabled '0'\n" >"$TMP/config/voiceqos"
+	init_run 'start_service'
+	rc=$?
+	[[ $rc == 0 && ! -s $TMP/calls ]]
+	check "init ($ISH): enabled 0: start registers nothing" $? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls")"
+	RUNNING=1 init_run 'reload_service'
+	[[ $(cat "$TMP/calls") == stop ]]
+	check "init ($ISH): enabled 0: reload stops it" $? "calls: $(tr '\n' ';' <"$TMP/calls")"
+}
+for ISH in "${SHELLS[@]}"; do
+	init_tests
+done
 
 # --- shellcheck -----------------------------------------------------------------------------
 if ! command -v shellcheck >/dev/null; then
