@@ -156,9 +156,11 @@ grep -v -e '^[;#]' -e '^$' -e '^[a-z_]* =$' "$REPO/etc/voiceqos.conf" |
 if ((rc != 0)); then
 	notok "defaults: the shipped /etc/config/voiceqos does not convert: $(head -n1 "$TMP/err")"
 elif ! cmp -s "$TMP/defaults.want" "$TMP/defaults.got"; then
-	notok "defaults: differ from etc/voiceqos.conf: $(first_diff "$TMP/defaults.want" "$TMP/defaults.got")"
+	notok "defaults: differ from etc/voiceqos.conf:" \
+		"$(first_diff "$TMP/defaults.want" "$TMP/defaults.got")"
 else
-	ok "defaults: shipped UCI config = etc/voiceqos.conf ($(grep -c ' = ' "$TMP/defaults.got") keys, socket under /var/run)"
+	n=$(grep -c ' = ' "$TMP/defaults.got")
+	ok "defaults: shipped UCI config = etc/voiceqos.conf ($n keys, socket under /var/run)"
 fi
 daemon_check "$TMP/out"
 check "defaults: voiceqosd -t accepts the converted shipped config" $? "$(head -n1 "$TMP/derr")"
@@ -205,11 +207,12 @@ param stderr 1
 close
 trigger voiceqos"
 	[[ $rc == 0 && $(cat "$TMP/calls") == "$want" ]]
-	check "init ($ISH): start_service registers voiceqosd -f -c /var/etc/voiceqos.conf, respawn, reload trigger" \
+	check "init ($ISH): start registers voiceqosd -f -c /var/etc/voiceqos.conf, respawn, trigger" \
 		$? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls") $(head -n1 "$TMP/ierr")"
 	convert sh "$FILES/voiceqos.config"
 	cmp -s "$TMP/var/etc/voiceqos.conf" "$TMP/out.raw"
-	check "init ($ISH): start_service wrote the converted INI" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
+	check "init ($ISH): start_service wrote the converted INI" $? \
+		"$(find "$TMP/var/etc" | tr '\n' ' ')"
 	[[ ! -e $TMP/var/etc/voiceqos.conf.new && ! -e $TMP/var/etc/voiceqos.conf.new.err ]]
 	check "init ($ISH): no temporary files left" $? "$(find "$TMP/var/etc" | tr '\n' ' ')"
 
@@ -223,7 +226,7 @@ trigger voiceqos"
 	[[ $rc != 0 && $(cat "$TMP/ierr") == "$msg" ]] && ! grep -q '^signal' "$TMP/calls" &&
 		grep -q "^logger .*\[sip\] ports: bad value" "$TMP/calls" &&
 		cmp -s "$TMP/prev.conf" "$TMP/var/etc/voiceqos.conf"
-	check "init ($ISH): reload with a refused value: no SIGHUP, old INI kept, error names [sip] ports" $? \
+	check "init ($ISH): reload, refused value: no SIGHUP, old INI kept, error names [sip] ports" $? \
 		"exit $rc, stderr '$(cat "$TMP/ierr")', calls: $(tr '\n' ';' <"$TMP/calls")"
 
 	# The converter's own errors reach the log the same way.
@@ -252,7 +255,8 @@ trigger voiceqos"
 	init_run 'start_service'
 	rc=$?
 	[[ $rc == 0 && ! -s $TMP/calls ]]
-	check "init ($ISH): enabled 0: start registers nothing" $? "exit $rc, calls: $(tr '\n' ';' <"$TMP/calls")"
+	check "init ($ISH): enabled 0: start registers nothing" $? \
+		"exit $rc, calls: $(tr '\n' ';' <"$TMP/calls")"
 	RUNNING=1 init_run 'reload_service'
 	[[ $(cat "$TMP/calls") == stop ]]
 	check "init ($ISH): enabled 0: reload stops it" $? "calls: $(tr '\n' ';' <"$TMP/calls")"
@@ -297,7 +301,7 @@ rc=0
 make -C "$PKG" "${MOCK[@]}" BUILD_DIR="$B" install >"$TMP/pkg.log" 2>&1 || rc=$?
 mkdir -p "$REPO/build"
 cp "$TMP/pkg.log" "$REPO/build/openwrt-package.log"
-check "package: Build/Prepare, Build/Compile and install recipes run (mips kmod: $kind; host agent)" \
+check "package: Build/Prepare, Build/Compile, install run (mips kmod: $kind; host agent)" \
 	$rc "exit $rc: $(grep -m1 -E 'error|Error' "$TMP/pkg.log" || tail -n1 "$TMP/pkg.log")"
 
 # -Werror really fails the build: the same package on a copy of the sources
@@ -319,15 +323,16 @@ if [[ -f $ko ]]; then
 	grep -q -- '-Werror' "$B/voiceqos-0.1/kmod/.main.o.cmd"
 	check "package: kmod compiled with -Werror (kmod/.main.o.cmd)" $? "no -Werror in the command"
 	warnings=$(grep -E '(^|: )warning:|^WARNING:' "$TMP/pkg.log" |
-		grep -vE '^WARNING: Module.symvers is missing|^WARNING: modpost: .*undefined!$|^WARNING: modpost: suppressed')
+		grep -vE '^WARNING: (Module.symvers is missing|modpost: .*undefined!$|modpost: suppressed)')
 	[[ -z $warnings ]]
 	check "package: kmod and agent build warning-free" $? "$(head -n1 <<<"$warnings")"
 	grep -qx '# CONFIG_MODVERSIONS is not set' "$tree/.config" &&
 		! readelf -S "$ko" | grep -q '__versions'
 	check "package: kmod without modversions (tree: MODVERSIONS off; .ko: no __versions)" $? \
-		"$(grep MODVERSIONS "$tree/.config" | head -n1), $(readelf -S "$ko" | grep -c __versions) __versions"
+		"$(grep -m1 MODVERSIONS "$tree/.config"), $(readelf -S "$ko" | grep -c __versions) __versions"
 	readelf -h "$ko" | grep -q 'big endian' && readelf -h "$ko" | grep -q 'Machine: *MIPS'
-	check "package: kmod is big-endian MIPS (mips_24kc's ABI)" $? "$(readelf -h "$ko" | grep -E 'Data|Machine' | tr -s ' ')"
+	check "package: kmod is big-endian MIPS (mips_24kc's ABI)" $? \
+		"$(readelf -h "$ko" | grep -E 'Data|Machine' | tr -s ' ')"
 	if [[ -z $extra ]]; then
 		! grep -q 'undefined!' "$TMP/pkg.log"
 		check "package: modpost resolved every import against the mips vmlinux.symvers" $? \
@@ -337,8 +342,9 @@ else
 	notok "package: no kmod/voiceqos.ko built"
 fi
 
+krel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")
 want="kmod-voiceqos/etc/modules.d/voiceqos
-kmod-voiceqos/lib/modules/$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' "$tree/include/generated/utsrelease.h")/voiceqos.ko
+kmod-voiceqos/lib/modules/$krel/voiceqos.ko
 voiceqosd.conffiles
 voiceqosd/etc/config/voiceqos
 voiceqosd/etc/init.d/voiceqos
@@ -353,7 +359,8 @@ check "package: AutoProbe lists voiceqos in /etc/modules.d" $? \
 	"$(cat "$B/root/kmod-voiceqos/etc/modules.d/voiceqos" 2>&1)"
 [[ $(cat "$B/root/voiceqosd.conffiles" 2>/dev/null) == /etc/config/voiceqos ]]
 check "package: conffiles is /etc/config/voiceqos" $? "$(cat "$B/root/voiceqosd.conffiles" 2>&1)"
-[[ -x $B/root/voiceqosd/etc/init.d/voiceqos && -x $B/root/voiceqosd/usr/libexec/voiceqos/uci2ini.sh ]]
+r=$B/root/voiceqosd
+[[ -x $r/etc/init.d/voiceqos && -x $r/usr/libexec/voiceqos/uci2ini.sh ]]
 check "package: init script and converter installed executable" $? "modes wrong"
 if [[ -x $B/root/voiceqosd/usr/sbin/voiceqosd ]]; then
 	v=$("$B/root/voiceqosd/usr/sbin/voiceqosd" -V 2>&1)
@@ -383,7 +390,8 @@ for l in $libs; do
 done
 [[ -n $libs && -z $missing && $deps == *" +kmod-voiceqos "* ]]
 st=$?
-check "package: DEPENDS covers the agent's libraries ($(tr '\n' ' ' <<<"$libs"| sed 's/ $//')) and kmod-voiceqos" $st \
+libs=$(tr '\n' ' ' <<<"$libs" | sed 's/ $//')
+check "package: DEPENDS covers the agent's libraries ($libs) and kmod-voiceqos" $st \
 	"missing:$missing (DEPENDS:$deps)"
 
 echo "$PASSED passed, $FAILED failed"
