@@ -12,9 +12,6 @@
 #include "cli.h"
 #include "common.h"
 
-#ifndef VQOS_VERSION
-#define VQOS_VERSION "0.1"
-#endif
 
 static int help_main(int argc, char *argv[]);
 

@@ -17,7 +17,10 @@
 #include "bandwidth.h"
 
 #define VQ_DEFAULT_CONF "/etc/voiceqos/voiceqos.conf"
+/* agent/Makefile defines it from VQOS_SOCKET; this is for builds outside it. */
+#ifndef VQ_DEFAULT_SOCKET
 #define VQ_DEFAULT_SOCKET "/run/voiceqos/voiceqosd.sock"
+#endif
 #define VQ_MAX_PORTS 16		/* the module's VOICEQOS_MAX_SIP_PORTS */
 #define VQ_MAX_TRUSTED 64
 

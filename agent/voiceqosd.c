@@ -16,9 +16,6 @@
 #include "daemon.h"
 #include "log.h"
 
-#ifndef VQOS_VERSION
-#define VQOS_VERSION "0.1"
-#endif
 
 static void usage(FILE *f)
 {
