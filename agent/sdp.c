@@ -616,7 +616,8 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 				note(s, "m= line %d: a=rtcp:%.16s ignored", idx + 1, v);
 			} else if (k == 4 && !parse_addr(at, addr, &fam, ra)) {
 				s->bad_attrs++;
-				note(s, "m= line %d: a=rtcp address '%.32s' ignored", idx + 1, addr);
+				note(s, "m= line %d: a=rtcp address '%.32s' ignored", idx + 1,
+				     addr);
 			} else {
 				m->rtcp_port = (uint16_t)port;
 				/* 0.0.0.0 or :: says nothing about where: c= applies */
