@@ -75,6 +75,13 @@ struct call {
 	unsigned int nseen, seen_pos;
 	bool lingering;			/* ENDED, kept for LINGER_NS */
 	/*
+	 * Ended by a CANCEL: inv_offer is kept, because a 2xx that crossed
+	 * the CANCEL still establishes the call (RFC 3261 9.1).
+	 */
+	bool cancelled;
+	bool sdp_noted;			/* an SDP problem was logged for it */
+	bool mcast_noted;		/* a multicast stream was logged for it */
+	/*
 	 * On one of two lists besides the creation-order one: live calls
 	 * (the timeout walk) or lingering ones by ended_ns (expiry from the
 	 * head). A tick then touches only what can change: walking every
@@ -210,12 +217,23 @@ static bool dir_receives(enum vq_sdp_dir d)
 	return d == VQ_DIR_SENDRECV || d == VQ_DIR_RECVONLY;
 }
 
-static bool has_addr(const struct vq_sdp_media *m)
+static bool addr_zero(uint16_t family, const uint8_t *a)
 {
 	static const uint8_t zero[16];
 
+	return !memcmp(a, zero, addr_len(family));
+}
+
+static bool has_addr(const struct vq_sdp_media *m)
+{
 	return (m->family == AF_INET || m->family == AF_INET6) && !m->hold_addr &&
-	       memcmp(m->addr, zero, addr_len(m->family)) != 0;
+	       !addr_zero(m->family, m->addr);
+}
+
+/* 224.0.0.0/4, ff00::/8 */
+static bool addr_multicast(uint16_t family, const uint8_t *a)
+{
+	return family == AF_INET ? (a[0] & 0xf0) == 0xe0 : a[0] == 0xff;
 }
 
 static bool is_rtp(const struct vq_sdp_media *m)
@@ -268,6 +286,12 @@ static void derive_dir(const struct vq_config *cfg, uint64_t cookie, unsigned in
 
 	if (!has_addr(rxm) || rxm->port == 0)
 		return;
+	/*
+	 * A multicast group is not one receiver behind one path: a unicast
+	 * flow keyed on it reserves for nobody (derive_flows says so).
+	 */
+	if (addr_multicast(rxm->family, rxm->addr))
+		return;
 	if (vq_bw_stream(ans, rxm, rxm->family, &cfg->media.bw, &bw) < 0)
 		return;
 	memset(&f, 0, sizeof(f));
@@ -288,7 +312,11 @@ static void derive_dir(const struct vq_config *cfg, uint64_t cookie, unsigned in
 	if (!is_rtp(rxm) || mux || *n >= max)
 		return;
 	f.kind = VQ_FLOW_RTCP;
-	if (rxm->rtcp_port && (rxm->rtcp_family == AF_INET || rxm->rtcp_family == AF_INET6)) {
+	/* An unspecified a=rtcp address is no destination: c= (sdp.c does so too). */
+	if (rxm->rtcp_port && (rxm->rtcp_family == AF_INET || rxm->rtcp_family == AF_INET6) &&
+	    !addr_zero(rxm->rtcp_family, rxm->rtcp_addr)) {
+		if (addr_multicast(rxm->rtcp_family, rxm->rtcp_addr))
+			return;
 		f.family = rxm->rtcp_family;
 		memcpy(f.dst, rxm->rtcp_addr, sizeof(f.dst));
 		f.dport = rxm->rtcp_port;
@@ -305,20 +333,72 @@ static void derive_dir(const struct vq_config *cfg, uint64_t cookie, unsigned in
 }
 
 /*
+ * An answer that names a dynamic payload type without its a=rtpmap: the
+ * answerer SHOULD repeat it (RFC 3264 6.1) but real stacks omit it, and
+ * the PT means what the offer mapped it to. True if a was completed into
+ * *fixed from the offer's line o.
+ */
+static bool answer_rtpmaps(const struct vq_sdp_media *o, const struct vq_sdp_media *a,
+			   struct vq_sdp_media *fixed)
+{
+	bool copied = false;
+
+	for (unsigned int i = 0; i < a->nfmt; i++) {
+		const struct vq_sdp_fmt *af = &a->fmt[i];
+
+		if (af->name[0] || af->pt < 35)
+			continue;
+		for (unsigned int j = 0; j < o->nfmt; j++) {
+			const struct vq_sdp_fmt *of = &o->fmt[j];
+			struct vq_sdp_fmt *ff;
+
+			if (of->pt != af->pt || !of->name[0])
+				continue;
+			if (!copied)
+				memcpy(fixed, a, sizeof(*fixed));
+			copied = true;
+			ff = &fixed->fmt[i];
+			memcpy(ff->name, of->name, sizeof(ff->name));
+			ff->clock = of->clock;
+			ff->channels = of->channels;
+			/* fmtp the answer did give wins; else the offer's */
+			if (!ff->maxaveragebitrate)
+				ff->maxaveragebitrate = of->maxaveragebitrate;
+			if (!ff->ilbc_mode)
+				ff->ilbc_mode = of->ilbc_mode;
+			if (!ff->mode_set_max)
+				ff->mode_set_max = of->mode_set_max;
+			ff->octet_align = ff->octet_align || of->octet_align;
+			break;
+		}
+	}
+	return copied;
+}
+
+static bool media_multicast(const struct vq_sdp_media *m)
+{
+	return m->port && has_addr(m) && addr_multicast(m->family, m->addr);
+}
+
+/*
  * The flows one completed offer/answer exchange asks for (contract,
  * "Design decisions"): per m= line enabled on both sides and per
  * direction, RTP towards a side that receives from a side that sends,
  * RTCP towards both sides of every RTP line unless both muxed. Which side
  * sent the offer only matters through the answer: its first format is the
- * codec. Returns the number of flows written (at most max).
+ * codec. Returns the number of flows written (at most max); *mcast counts
+ * the lines left out because a side's address is multicast.
  */
 static unsigned int derive_flows(const struct vq_config *cfg, uint64_t cookie,
 				 const struct vq_sdp *offer, const struct vq_sdp *answer,
-				 struct vq_flow_spec *out, unsigned int max)
+				 struct vq_flow_spec *out, unsigned int max,
+				 unsigned int *mcast)
 {
 	unsigned int n = 0, nm = offer->nmedia < answer->nmedia ?
 				 offer->nmedia : answer->nmedia;
+	struct vq_sdp_media fixed;
 
+	*mcast = 0;
 	for (unsigned int i = 0; i < nm; i++) {
 		const struct vq_sdp_media *o = &offer->media[i], *a = &answer->media[i];
 		bool mux = o->rtcp_mux && a->rtcp_mux;
@@ -326,6 +406,12 @@ static unsigned int derive_flows(const struct vq_config *cfg, uint64_t cookie,
 		if (o->port == 0 || a->port == 0 || a->kind == VQ_KIND_OTHER ||
 		    o->kind != a->kind)
 			continue;
+		if (media_multicast(o) || media_multicast(a)) {
+			(*mcast)++;
+			continue;
+		}
+		if (answer_rtpmaps(o, a, &fixed))
+			a = &fixed;
 		derive_dir(cfg, cookie, i, a, o, a, mux, out, &n, max);
 		derive_dir(cfg, cookie, i, a, a, o, mux, out, &n, max);
 	}
@@ -707,6 +793,7 @@ static void call_start(struct vq_dialogs *d, struct call *c, const struct vq_sip
 {
 	struct vq_call *p = &c->pub;
 
+	c->cancelled = false;
 	str_copy(p->from, sizeof(p->from), m->from);
 	str_copy(p->to, sizeof(p->to), m->to);
 	str_copy(c->from_tag, sizeof(c->from_tag), m->from_tag);
@@ -781,9 +868,16 @@ static void dialog_set(struct vq_dialogs *d, struct call *c, struct dialog *g,
 		       const struct vq_sdp *offer, const struct vq_sdp *answer)
 {
 	struct vq_flow_spec tmp[VQ_CALL_MAX_FLOWS];
+	unsigned int mcast;
 	unsigned int n = derive_flows(d->cfg, c->pub.cookie, offer, answer, tmp,
-				      VQ_CALL_MAX_FLOWS);
+				      VQ_CALL_MAX_FLOWS, &mcast);
 	struct vq_flow_spec *w = NULL;
+
+	if (mcast && !c->mcast_noted) {
+		c->mcast_noted = true;
+		vq_warn("call %s: %u multicast m= line(s): not reserved", c->pub.call_id,
+			mcast);
+	}
 
 	if (n) {
 		w = malloc(n * sizeof(*w));
@@ -1133,8 +1227,15 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 	case VQ_SIP_CANCEL:
 		/* A CANCEL names its INVITE's branch (RFC 3261 9.1). */
 		if (c->pub.state != VQ_CALL_CONFIRMED && c->pub.state != VQ_CALL_ADOPTED &&
-		    m->cseq == c->inv_cseq && branch_over(c, m))
+		    m->cseq == c->inv_cseq && branch_over(c, m)) {
+			/* Kept past the end: a 2xx that crossed it needs the offer. */
+			struct vq_sdp *offer = c->inv_offer;
+
+			c->inv_offer = NULL;
 			call_end(d, c, now, "cancel");
+			c->inv_offer = offer;
+			c->cancelled = true;
+		}
 		return;
 	case VQ_SIP_INVITE:
 		if (!m->to_tag[0]) {
@@ -1189,6 +1290,20 @@ static void request(struct vq_dialogs *d, struct call *c, const struct vq_sip_ms
 	}
 }
 
+/*
+ * What vq_sdp_parse ignored in a description (m= lines past 16, a bad
+ * a=rtcp, a disabled line...): said once per call, at warning, because
+ * the reservation then differs from what the SDP text asks for.
+ */
+static void sdp_noted(struct vq_dialogs *d, struct call *c, const struct vq_sdp *sdp)
+{
+	(void)d;
+	if (!sdp || !sdp->note[0] || c->sdp_noted)
+		return;
+	c->sdp_noted = true;
+	vq_warn("call %s: SDP partly ignored: %s", c->pub.call_id, sdp->note);
+}
+
 void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		      const struct vq_sdp *sdp, bool sdp_error,
 		      const struct vq_sip_pkt *pkt)
@@ -1220,6 +1335,7 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		if (!c)
 			return;
 		seen_before(c, m);
+		sdp_noted(d, c, sdp);
 		if (m->to_tag[0]) {
 			/* A re-INVITE of a call we never saw start (the daemon
 			 * started later): rebuilt from its dialog. */
@@ -1239,6 +1355,8 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		return;
 	}
 	c->pub.last_ns = now;
+	if (c->pub.state != VQ_CALL_ENDED)
+		sdp_noted(d, c, sdp);
 	if (!c->pub.call_id[0])		/* adopted: now we know its Call-ID */
 		str_copy(c->pub.call_id, sizeof(c->pub.call_id), m->call_id);
 	if (c->pub.state == VQ_CALL_ENDED) {
@@ -1247,9 +1365,31 @@ void vq_dialogs_input(struct vq_dialogs *d, const struct vq_sip_msg *m,
 		if (m->request && m->method == VQ_SIP_INVITE && !m->to_tag[0]) {
 			call_start(d, c, m, pkt);
 			c->pub.state = VQ_CALL_CALLING;
+			free(c->inv_offer);
 			c->inv_offer = sdp ? sdp_dup(sdp) : NULL;
 			d->st.calls_active++;
 			event(d, c, "created");
+		} else if (c->cancelled && !m->request && m->method == VQ_SIP_INVITE &&
+			   m->status >= 200 && m->status < 300 && m->cseq == c->inv_cseq &&
+			   m->to_tag[0] && strcmp(m->from_tag, c->from_tag) == 0) {
+			/*
+			 * A 2xx that crossed the CANCEL: the INVITE transaction
+			 * had already completed, the CANCEL has no effect and
+			 * the call is established (RFC 3261 9.1); the caller
+			 * ACKs it and ends it with a BYE. Its media flows.
+			 */
+			vq_info("call %s: a %d crossed the CANCEL: the call is established",
+				c->pub.call_id, m->status);
+			c->cancelled = false;
+			state_list_del(d, c);
+			c->lingering = false;
+			live_add(d, c);
+			d->st.calls_active++;
+			c->pub.state = VQ_CALL_CALLING;
+			c->pub.ended_ns = 0;
+			c->pub.final_status = m->status;
+			sdp_noted(d, c, sdp);
+			invite_response(d, c, m, sdp, false, now);
 		} else if (!m->request && m->method == VQ_SIP_INVITE && m->status >= 200 &&
 			   m->cseq == c->inv_cseq && !c->pub.final_status &&
 			   strcmp(m->from_tag, c->from_tag) == 0) {

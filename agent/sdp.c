@@ -141,15 +141,18 @@ static uint32_t lead_num(const char *s)
 }
 
 /*
- * The copy handed to libosip2: NUL-terminated, repaired as said at the top.
- * Also counts the m= lines so that an absurd number is refused before
- * libosip2 builds a list of them. Returns NULL with err set.
+ * The copy handed to libosip2: NUL-terminated, repaired as said at the top,
+ * and cut before the (VQ_SDP_MAX_MEDIA + 1)th m= line: the media sections
+ * after it are skipped (*skipped counts them) before libosip2 builds a list
+ * of them, so that 1000 m= lines cost one scan. Offer/answer pairs m= lines
+ * by index, so both sides keep the same first ones. Returns NULL with err
+ * set.
  */
 static char *sdp_copy(const char *buf, size_t len, char *stack, size_t stack_len,
-		      char *err, size_t errlen)
+		      unsigned int *skipped, char *err, size_t errlen)
 {
 	bool has_s = false, has_t = false, in_session = true;
-	size_t pos = 0, o_end = 0, t_at = (size_t)-1, w = 0, nm = 0;
+	size_t pos = 0, o_end = 0, t_at = (size_t)-1, w = 0, nm = 0, cut = len;
 	const char *s_line = NULL;
 	char *out;
 
@@ -161,10 +164,8 @@ static char *sdp_copy(const char *buf, size_t len, char *stack, size_t stack_len
 
 		if (end - pos >= 2 && buf[pos + 1] == '=') {
 			if (type == 'm') {
-				if (++nm > VQ_SDP_MAX_MEDIA) {
-					fail(err, errlen, "more than %d m= lines", VQ_SDP_MAX_MEDIA);
-					return NULL;
-				}
+				if (++nm == VQ_SDP_MAX_MEDIA + 1)
+					cut = pos;
 				if (in_session && t_at == (size_t)-1)
 					t_at = pos;
 				in_session = false;
@@ -183,6 +184,8 @@ static char *sdp_copy(const char *buf, size_t len, char *stack, size_t stack_len
 		}
 		pos = end;
 	}
+	*skipped = nm > VQ_SDP_MAX_MEDIA ? (unsigned int)(nm - VQ_SDP_MAX_MEDIA) : 0;
+	len = cut;		/* a line start: buf[len - 1] is its '\n' */
 	if (t_at == (size_t)-1)
 		t_at = len;
 	/* "s=" followed only by the line end */
@@ -289,10 +292,69 @@ static bool parse_addr(const char *type, const char *addr, uint16_t *family,
 		return true;
 	}
 	if (!strcasecmp(type, "IP6") && inet_pton(AF_INET6, addr, out) == 1) {
-		*family = AF_INET6;
+		static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+		/*
+		 * ::ffff:a.b.c.d is an IPv4 endpoint written as IPv6: its
+		 * packets are IPv4 (a flow keyed AF_INET6 never matches them)
+		 * and carry 20 bytes of IP header, not 40.
+		 */
+		if (!memcmp(out, v4mapped, sizeof(v4mapped))) {
+			memmove(out, out + 12, 4);
+			memset(out + 4, 0, 12);
+			*family = AF_INET;
+		} else {
+			*family = AF_INET6;
+		}
 		return true;
 	}
 	return false;
+}
+
+static bool addr_unspecified(uint16_t family, const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a, zero, family == AF_INET6 ? 16 : 4);
+}
+
+/* The first problem of a description, for the log; later ones are counted only. */
+__attribute__((format(printf, 2, 3)))
+static void note(struct vq_sdp *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->note[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->note, sizeof(s->note), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * a=ptime / a=maxptime: milliseconds, a decimal number ("20", "20.0") of
+ * 1..65535. false for anything else: the attribute is then ignored (the
+ * session-level value or the codec default applies).
+ */
+static bool parse_ms(const char *v, uint32_t *ms)
+{
+	uint32_t n;
+
+	if (!v)
+		return false;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	if (*v < '0' || *v > '9' || strspn(v, "0123456789") > 5)
+		return false;
+	n = lead_num(v);
+	v += strspn(v, "0123456789");
+	if (*v == '.')
+		v += 1 + strspn(v + 1, "0123456789");
+	v += strspn(v, " \t");
+	if (*v || n < 1 || n > 65535)
+		return false;
+	*ms = n;
+	return true;
 }
 
 static int dir_of(enum att att)
@@ -456,8 +518,14 @@ static void fill_fmt(struct vq_sdp_fmt *f, const char *tok)
 	}
 }
 
+/*
+ * One m= section. -1 with err set when the line cannot be used at all (bad
+ * port, an address that is not one where one is needed): the caller
+ * disables it. Attribute problems only cost the attribute (counted in s).
+ */
 static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
-		      sdp_media_t *md, struct vq_sdp_media *m, char *err, size_t errlen)
+		      sdp_media_t *md, struct vq_sdp *s, struct vq_sdp_media *m,
+		      char *err, size_t errlen)
 {
 	sdp_connection_t *c = osip_list_get(&md->c_connections, 0);
 	sdp_attribute_t *a;
@@ -466,6 +534,7 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	const char *fmtps[VQ_SDP_MAX_FMT];
 	osip_list_iterator_t it;
 	int i, d, dir = -1, nfmtp = 0;
+	bool rtp;
 
 	memset(m, 0, sizeof(*m));
 	if (!md->m_media || !md->m_port || !md->m_proto)
@@ -490,7 +559,8 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	if (!c)
 		c = sdp->c_connection;
 	if (c) {
-		if (!parse_addr(c->c_addrtype, c->c_addr, &m->family, m->addr))
+		/* A disabled line needs no address (RFC 3264 8.2 lets it be anything). */
+		if (!parse_addr(c->c_addrtype, c->c_addr, &m->family, m->addr) && m->port)
 			return fail(err, errlen, "m= line %d: bad address '%.64s %.64s'",
 				    idx + 1, c->c_addrtype ? c->c_addrtype : "",
 				    c->c_addr ? c->c_addr : "");
@@ -505,9 +575,23 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 	m->bw_tias_bps = ss->bw_tias;
 	bandwidths(&md->b_bandwidths, &m->bw_as_kbps, &m->bw_tias_bps);
 
-	for (each(tok, &md->m_payloads, it))
+	/*
+	 * In an RTP line every format is a payload type 0..127 (RFC 3551 3):
+	 * "999" is not one, and taken as the codec it would size the stream
+	 * as an unknown one. Such formats are dropped: the next one is used.
+	 */
+	rtp = strstr(m->proto, "RTP") != NULL;
+	for (each(tok, &md->m_payloads, it)) {
+		uint64_t pt;
+
+		if (rtp && !parse_num(tok, 127, &pt)) {
+			s->bad_fmts++;
+			note(s, "m= line %d: format '%.8s' is not a payload type", idx + 1, tok);
+			continue;
+		}
 		if (m->nfmt < VQ_SDP_MAX_FMT)
 			fill_fmt(&m->fmt[m->nfmt++], tok);
+	}
 
 	for (each(a, &md->a_attributes, it)) {
 		const char *v = a->a_att_value ? a->a_att_value : "";
@@ -517,23 +601,37 @@ static int fill_media(sdp_message_t *sdp, const struct session *ss, int idx,
 		if (d >= 0) {
 			dir = d;
 		} else if (att == ATT_RTCP) {
-			/* RFC 3605: a=rtcp:PORT [nettype addrtype addr] */
+			/*
+			 * RFC 3605: a=rtcp:PORT [nettype addrtype addr]. A bad
+			 * one is ignored (RTCP stays at port + 1 of c=): the
+			 * RTP streams are still worth their reservation.
+			 */
 			char num[12], nt[8], at[8], addr[64];
 			int k = sscanf(v, "%11s %7s %7s %63s", num, nt, at, addr);
+			uint16_t fam = 0;
+			uint8_t ra[16];
 
-			if (k < 1 || !parse_num(num, 65535, &port))
-				return fail(err, errlen, "m= line %d: bad a=rtcp '%.32s'",
-					    idx + 1, v);
-			m->rtcp_port = (uint16_t)port;
-			if (k == 4 && !parse_addr(at, addr, &m->rtcp_family, m->rtcp_addr))
-				return fail(err, errlen, "m= line %d: bad a=rtcp address '%.64s'",
-					    idx + 1, addr);
+			if (k < 1 || !parse_num(num, 65535, &port) || port == 0) {
+				s->bad_attrs++;
+				note(s, "m= line %d: a=rtcp:%.16s ignored", idx + 1, v);
+			} else if (k == 4 && !parse_addr(at, addr, &fam, ra)) {
+				s->bad_attrs++;
+				note(s, "m= line %d: a=rtcp address '%.32s' ignored", idx + 1,
+				     addr);
+			} else {
+				m->rtcp_port = (uint16_t)port;
+				/* 0.0.0.0 or :: says nothing about where: c= applies */
+				if (k == 4 && !addr_unspecified(fam, ra)) {
+					m->rtcp_family = fam;
+					memcpy(m->rtcp_addr, ra, 16);
+				}
+			}
 		} else if (att == ATT_RTCP_MUX) {
 			m->rtcp_mux = true;
-		} else if (att == ATT_PTIME) {
-			m->ptime_ms = lead_num(v);
-		} else if (att == ATT_MAXPTIME) {
-			m->maxptime_ms = lead_num(v);
+		} else if ((att == ATT_PTIME && !parse_ms(v, &m->ptime_ms)) ||
+			   (att == ATT_MAXPTIME && !parse_ms(v, &m->maxptime_ms))) {
+			s->bad_attrs++;
+			note(s, "m= line %d: a=%s:%.16s ignored", idx + 1, a->a_att_field, v);
 		} else if (att == ATT_RTPMAP) {
 			rtpmap(m, v);
 		} else if (att == ATT_FMTP && nfmtp < VQ_SDP_MAX_FMT) {
@@ -556,8 +654,8 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 	sdp_media_t *md;
 	char *copy;
 	osip_list_iterator_t it;
-	char stack[2048];
-	int i, rc = 0, n;
+	char stack[2048], lerr[128], first_err[128];
+	int rc = 0, n;
 	uint64_t ver;
 
 	/*
@@ -568,6 +666,8 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 	 */
 	s->origin_version = 0;
 	s->nmedia = 0;
+	s->skipped_media = s->bad_media = s->bad_attrs = s->bad_fmts = 0;
+	s->note[0] = '\0';
 	if (errlen)
 		err[0] = '\0';
 	vq_sip_init();		/* libosip2's traces off */
@@ -575,7 +675,7 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 		return fail(err, errlen, "empty SDP");
 	if (memchr(buf, '\0', len))
 		return fail(err, errlen, "NUL byte in the SDP");
-	copy = sdp_copy(buf, len, stack, sizeof(stack), err, errlen);
+	copy = sdp_copy(buf, len, stack, sizeof(stack), &s->skipped_media, err, errlen);
 	if (!copy)
 		return -1;
 	if (sdp_message_init(&sdp) != 0) {
@@ -596,27 +696,44 @@ int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 
 		if (d >= 0)
 			ss.dir = d;
-		else if (att == ATT_PTIME)
-			ss.ptime = lead_num(a->a_att_value);
-		else if (att == ATT_MAXPTIME)
-			ss.maxptime = lead_num(a->a_att_value);
+		else if ((att == ATT_PTIME && !parse_ms(a->a_att_value, &ss.ptime)) ||
+			 (att == ATT_MAXPTIME && !parse_ms(a->a_att_value, &ss.maxptime))) {
+			s->bad_attrs++;
+			note(s, "session: a=%s:%.16s ignored", a->a_att_field,
+			     a->a_att_value ? a->a_att_value : "");
+		}
 	}
 	bandwidths(&sdp->b_bandwidths, &ss.bw_as, &ss.bw_tias);
 
-	n = osip_list_size(&sdp->m_medias);
-	if (n > VQ_SDP_MAX_MEDIA) {
-		/* sdp_copy counted lines; this counts what libosip2 made of them */
-		rc = fail(err, errlen, "more than %d m= lines", VQ_SDP_MAX_MEDIA);
-		goto out;
-	}
-	i = 0;
+	if (s->skipped_media)
+		note(s, "%u m= lines after the first %d skipped", s->skipped_media,
+		     VQ_SDP_MAX_MEDIA);
+	/* sdp_copy cut the text after VQ_SDP_MAX_MEDIA m= lines: this is a bound. */
+	n = 0;
 	for (each(md, &sdp->m_medias, it)) {
-		rc = fill_media(sdp, &ss, i, md, &s->media[i], err, errlen);
-		if (rc)
-			goto out;
-		i++;
+		struct vq_sdp_media *m = &s->media[n];
+
+		if (n == VQ_SDP_MAX_MEDIA)
+			break;
+		/*
+		 * A line without a usable port or address is disabled, not
+		 * the description: the other lines keep their flows, and
+		 * offer/answer still pairs lines by index.
+		 */
+		if (fill_media(sdp, &ss, n, md, s, m, lerr, sizeof(lerr))) {
+			if (!s->bad_media++)
+				copy_str(first_err, sizeof(first_err), lerr);
+			note(s, "%s: line disabled", lerr);
+			m->port = m->rtcp_port = 0;
+			m->family = m->rtcp_family = 0;
+			m->nfmt = 0;
+		}
+		n++;
 	}
 	s->nmedia = (unsigned int)n;
+	/* Nothing usable left: as if there were no description at all. */
+	if (n && s->bad_media == (unsigned int)n)
+		rc = fail(err, errlen, "%s", first_err);
 out:
 	if (rc) {
 		s->origin_version = 0;

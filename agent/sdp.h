@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VQ_SDP_MAX_MEDIA 16	/* more m= lines: the SDP is rejected */
+#define VQ_SDP_MAX_MEDIA 16	/* m= lines kept; the rest are skipped (counted) */
 #define VQ_SDP_MAX_FMT 32	/* formats per m= line kept, rest ignored */
 #define VQ_SDP_NAME_MAX 32
 
@@ -49,13 +49,17 @@ struct vq_sdp_media {
 	enum vq_media_kind kind;
 	char kind_name[16];	/* "audio", "video", "image", ... */
 	char proto[24];		/* "RTP/AVP", "RTP/SAVP", "udptl", ... */
-	uint16_t port;		/* 0: stream disabled (RFC 3264 6) */
-	/* c= of the m line, else of the session */
+	uint16_t port;		/* 0: stream disabled (RFC 3264 6), or a line made
+				 * unusable by a bad port or c= address */
+	/* c= of the m line, else of the session; IPv4-mapped IPv6 as AF_INET */
 	uint16_t family;	/* AF_INET, AF_INET6; 0 if no c= at all */
 	uint8_t addr[16];
 	bool hold_addr;		/* c=0.0.0.0 (RFC 2543 hold): receives nothing */
 	enum vq_sdp_dir dir;	/* media level, else session level, else sendrecv */
-	/* RTCP destination: a=rtcp (RFC 3605) or port + 1 */
+	/*
+	 * RTCP destination: a=rtcp (RFC 3605) or port + 1; the address of c=
+	 * unless a=rtcp names one (an unspecified 0.0.0.0 or :: there, too).
+	 */
 	uint16_t rtcp_port;
 	uint16_t rtcp_family;
 	uint8_t rtcp_addr[16];
@@ -68,15 +72,26 @@ struct vq_sdp_media {
 	struct vq_sdp_fmt fmt[VQ_SDP_MAX_FMT];	/* in m= order */
 };
 
+/*
+ * Problems that cost one line or one attribute, not the description: the
+ * rest is used as parsed. The counts are per description; note is the first
+ * problem in words, for the one log line the dialog layer writes per call.
+ */
 struct vq_sdp {
 	uint64_t origin_version;	/* o= sess-version: repeats are no change */
 	unsigned int nmedia;
+	unsigned int skipped_media;	/* m= lines after the first VQ_SDP_MAX_MEDIA */
+	unsigned int bad_media;		/* m= lines disabled: bad port or c= address */
+	unsigned int bad_attrs;		/* a=rtcp, a=ptime, a=maxptime ignored */
+	unsigned int bad_fmts;		/* RTP formats that are not a PT 0..127 */
+	char note[96];			/* the first of these problems, "" if none */
 	struct vq_sdp_media media[VQ_SDP_MAX_MEDIA];
 };
 
 /*
- * Returns 0, or -1 with a reason in err ("more than 16 m= lines",
- * "m= line 2: port 70000 out of range", "libosip2 could not parse the SDP").
+ * Returns 0, or -1 with a reason in err when nothing of the description is
+ * usable ("libosip2 could not parse the SDP", or every m= line bad: the
+ * first one's reason, "m= line 1: port 70000 out of range").
  */
 int vq_sdp_parse(const char *buf, size_t len, struct vq_sdp *s,
 		 char *err, size_t errlen);
