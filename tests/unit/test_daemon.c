@@ -197,7 +197,8 @@ T_SUITE(daemon)
 	c->flows[1].bw.wire_bps = 48000;
 	kf[0].st.v[VOICEQOS_FSTAT_A_JITTER_US] = 1257;
 	out = render(c, kf, 2, false);
-	t_check(out && strstr(out, "  reserved to 10.0.2.2 91.6 kbit/s, to 10.0.1.2 48.0 kbit/s\n") &&
+	t_check(out &&
+		strstr(out, "  reserved to 10.0.2.2 91.6 kbit/s, to 10.0.1.2 48.0 kbit/s\n") &&
 		strstr(out, "jitter 1.26 ms policed 1\n") &&
 		strstr(out, "* -> 10.0.2.2:6001  4.4 kbit/s  dscp ef  (not in kernel)\n"),
 		"calls_text_rounds", "got:\n%s", out ? out : "(null)");
