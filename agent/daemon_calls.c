@@ -87,6 +87,25 @@ static uint64_t st(const struct vq_flow *f, int a)
 	return (f->st.present & VQ_BIT(a)) ? f->st.v[a] : 0;
 }
 
+/*
+ * bit/s as kbit/s, a JSON float with every digit that is not a trailing
+ * zero and at least one decimal (87200 -> 87.2, 4360 -> 4.36, 48000 ->
+ * 48.0), as `voiceqos replay --json` prints it: exact, unlike the text's.
+ */
+static void json_kv_kbps(struct json *j, const char *key, uint64_t bps)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%" PRIu64 ".%03u", bps / 1000,
+			 (unsigned int)(bps % 1000));
+
+	while (n > 3 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	/* json.h writes no floats: place the number as the key's value. */
+	json_key(j, key);
+	j->after_key = false;
+	fputs(buf, j->f);
+}
+
 static void flow_json(struct json *j, const struct vq_flow_spec *s,
 		      const struct vq_flow *k)
 {
@@ -102,6 +121,7 @@ static void flow_json(struct json *j, const struct vq_flow_spec *s,
 	dst_str(s, true, buf, sizeof(buf));
 	json_kv_str(j, "dst", buf);
 	json_kv_u64(j, "bps", s->bw.wire_bps);
+	json_kv_kbps(j, "kbps", s->bw.wire_bps);
 	json_kv_u64(j, "burst", s->bw.burst_bytes);
 	json_kv_u64(j, "dscp", s->dscp);
 	json_key(j, "kernel");
@@ -155,6 +175,7 @@ static void call_json(struct json *j, const struct vq_call *c,
 		json_obj_begin(j);
 		json_kv_str(j, "to", d[i].to);
 		json_kv_u64(j, "bps", d[i].bps);
+		json_kv_kbps(j, "kbps", d[i].bps);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -166,9 +187,12 @@ static void call_json(struct json *j, const struct vq_call *c,
 	json_obj_end(j);
 }
 
+/* One decimal, rounded half up: 4360 -> 4.4, 91560 -> 91.6, 87200 -> 87.2. */
 static void kbps(FILE *out, uint64_t bps)
 {
-	fprintf(out, "%" PRIu64 ".%" PRIu64 " kbit/s", bps / 1000, bps % 1000 / 100);
+	uint64_t tenths = (bps + 50) / 100;
+
+	fprintf(out, "%" PRIu64 ".%" PRIu64 " kbit/s", tenths / 10, tenths % 10);
 }
 
 static void flow_text(FILE *out, const struct vq_flow_spec *s,
@@ -194,10 +218,12 @@ static void flow_text(FILE *out, const struct vq_flow_spec *s,
 	fprintf(out, "  packets %" PRIu64, st(k, VOICEQOS_FSTAT_A_PACKETS));
 	if (VQ_ST_HAS(k, LOST))
 		fprintf(out, " lost %" PRIu64, st(k, VOICEQOS_FSTAT_A_LOST));
-	if (VQ_ST_HAS(k, JITTER_US))
-		fprintf(out, " jitter %" PRIu64 ".%02" PRIu64 " ms",
-			st(k, VOICEQOS_FSTAT_A_JITTER_US) / 1000,
-			st(k, VOICEQOS_FSTAT_A_JITTER_US) % 1000 / 10);
+	if (VQ_ST_HAS(k, JITTER_US)) {
+		/* Hundredths of a millisecond, rounded like the rates. */
+		uint64_t h = (st(k, VOICEQOS_FSTAT_A_JITTER_US) + 5) / 10;
+
+		fprintf(out, " jitter %" PRIu64 ".%02" PRIu64 " ms", h / 100, h % 100);
+	}
 	fprintf(out, " policed %" PRIu64 "\n", st(k, VOICEQOS_FSTAT_A_POLICED_PACKETS));
 }
 

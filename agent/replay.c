@@ -17,8 +17,18 @@
  * entry describes one reservation as it was. del()/del_call() close
  * entries. Entries still open at the end of the capture have removed_at
  * null: the capture ends, the calls do not.
+ *
+ * Notes: a call with no flows needs a reason. The engine and the dialog
+ * layer say why in their log ("call ID: SDP refused: ...", "...: no
+ * reservation", timeouts), at info, below replay's default level. Replay
+ * runs the log at info at least into a memory stream of its own, passes on
+ * to stderr only the lines the user's level asks for, and keeps every
+ * "call ID: ..." line at info or above as a note of that call, printed with
+ * it in the table and the JSON. Info lines are per call, not per message,
+ * so this costs nothing measurable.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <netinet/in.h>
@@ -47,8 +57,12 @@ struct rflow {
 	bool live;
 };
 
+#define NOTES_MAX 8		/* per call; more are counted, not kept */
+
 struct rcall {
 	char *call_id, *from, *to;
+	char *notes[NOTES_MAX];
+	unsigned int nnotes, notes_dropped;
 	uint64_t cookie;
 	uint8_t transport;
 	int final_status;
@@ -66,6 +80,16 @@ struct recorder {
 	uint64_t now_ns;	/* time of the packet or tick being run */
 	size_t nflows;
 	bool oom;
+	/* Notes logged before their call was recorded (the INVITE that creates it). */
+	struct pending_note {
+		uint64_t cookie;
+		char *call_id, *text;
+	} *pending;
+	size_t npending, cap_pending;
+	/* The log's memory stream: one line at a time. */
+	char line[8192];
+	size_t line_len;
+	int user_level;
 };
 
 static char *dup_or_empty(const char *s)
@@ -91,21 +115,32 @@ static bool grow_slots(struct recorder *r)
 	return true;
 }
 
+static struct rcall *find_call(const struct recorder *r, uint64_t cookie,
+				const char *call_id)
+{
+	struct rcall *rc;
+	size_t h;
+
+	if (!r->nslots)
+		return NULL;
+	for (h = cookie & (r->nslots - 1); r->slots[h];
+	     h = (h + 1) & (r->nslots - 1)) {
+		rc = &r->calls[r->slots[h] - 1];
+		if (rc->cookie == cookie && strcmp(rc->call_id, call_id) == 0)
+			return rc;
+	}
+	return NULL;
+}
+
 /* The record of call c, created on first sight; its fields follow c. */
 static struct rcall *rec_call(struct recorder *r, const struct vq_call *c)
 {
 	struct rcall *rc;
 	size_t h;
 
-	if (r->nslots) {
-		for (h = c->cookie & (r->nslots - 1); r->slots[h];
-		     h = (h + 1) & (r->nslots - 1)) {
-			rc = &r->calls[r->slots[h] - 1];
-			if (rc->cookie == c->cookie &&
-			    strcmp(rc->call_id, c->call_id) == 0)
-				goto found;
-		}
-	}
+	rc = find_call(r, c->cookie, c->call_id);
+	if (rc)
+		goto found;
 	if ((r->ncalls + 1) * 2 > r->nslots && !grow_slots(r))
 		goto oom;
 	if (r->ncalls == r->cap) {
@@ -260,11 +295,133 @@ static const struct vq_flow_ops rec_ops = {
 	.call_event = rec_event,
 };
 
+/* Takes text; a repeat of a note the call has (retransmissions) is dropped. */
+static void add_note(struct rcall *rc, char *text)
+{
+	unsigned int i;
+
+	for (i = 0; i < rc->nnotes; i++) {
+		if (strcmp(rc->notes[i], text) == 0) {
+			free(text);
+			return;
+		}
+	}
+	if (rc->nnotes == NOTES_MAX) {
+		rc->notes_dropped++;
+		free(text);
+		return;
+	}
+	rc->notes[rc->nnotes++] = text;
+}
+
+/*
+ * Gives pending notes to their calls once recorded. At the end (final),
+ * a note whose Call-ID never became a call (an answer to an INVITE the
+ * capture does not hold) goes to stderr: there is no row to put it on.
+ */
+static void resolve_notes(struct recorder *r, bool final)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < r->npending; i++) {
+		struct pending_note *p = &r->pending[i];
+		struct rcall *rc = find_call(r, p->cookie, p->call_id);
+
+		if (rc) {
+			add_note(rc, p->text);
+		} else if (final) {
+			fprintf(stderr, "voiceqos replay: call %s (not seen starting): %s\n",
+				p->call_id, p->text);
+			free(p->text);
+		} else {
+			r->pending[k++] = *p;
+			continue;
+		}
+		free(p->call_id);
+	}
+	r->npending = k;
+}
+
+/* One line of the log: "IDENT[LEVEL]: MESSAGE". */
+static void log_line(struct recorder *r, const char *l)
+{
+	const char *lv = strchr(l, '['), *end, *msg, *id, *sp;
+	char name[16];
+	int level = LOG_ERR;
+	struct pending_note *p;
+
+	end = lv ? strstr(lv, "]: ") : NULL;
+	if (end && (size_t)(end - lv - 1) < sizeof(name)) {
+		memcpy(name, lv + 1, end - lv - 1);
+		name[end - lv - 1] = '\0';
+		level = vq_log_level_parse(name);
+		if (level < 0)		/* crit and above */
+			level = LOG_ERR;
+	}
+	if (level <= r->user_level)
+		fprintf(stderr, "%s\n", l);
+	if (!end || level > LOG_INFO || strncmp(end + 3, "call ", 5) != 0)
+		return;
+	/* Call-IDs have no spaces: "call ID: TEXT". */
+	id = end + 8;
+	sp = strchr(id, ' ');
+	if (!sp || sp == id || sp[-1] != ':' || !sp[1])
+		return;
+	msg = sp + 1;
+	if (r->npending == r->cap_pending) {
+		size_t cap = r->cap_pending ? r->cap_pending * 2 : 16;
+
+		p = realloc(r->pending, cap * sizeof(*p));
+		if (!p) {
+			r->oom = true;
+			return;
+		}
+		r->pending = p;
+		r->cap_pending = cap;
+	}
+	p = &r->pending[r->npending];
+	p->call_id = strndup(id, sp - 1 - id);
+	p->text = strdup(msg);
+	if (!p->call_id || !p->text) {
+		free(p->call_id);
+		free(p->text);
+		r->oom = true;
+		return;
+	}
+	p->cookie = vq_call_cookie(p->call_id);
+	r->npending++;
+}
+
+static ssize_t log_write(void *ctx, const char *buf, size_t len)
+{
+	struct recorder *r = ctx;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			r->line[r->line_len] = '\0';
+			log_line(r, r->line);
+			r->line_len = 0;
+		} else if (r->line_len + 1 < sizeof(r->line)) {
+			r->line[r->line_len++] = buf[i];
+		}
+	}
+	return len;
+}
+
 static void rec_free(struct recorder *r)
 {
 	size_t i;
+	unsigned int k;
 
+	for (i = 0; i < r->npending; i++) {
+		free(r->pending[i].call_id);
+		free(r->pending[i].text);
+	}
+	free(r->pending);
 	for (i = 0; i < r->ncalls; i++) {
+		for (k = 0; k < r->calls[i].nnotes; k++)
+			free(r->calls[i].notes[k]);
 		free(r->calls[i].call_id);
 		free(r->calls[i].from);
 		free(r->calls[i].to);
@@ -302,6 +459,15 @@ static const char *milli(char *buf, size_t len, uint64_t v)
 		buf[--n] = '\0';
 	if (n > 0 && buf[n - 1] == '.')
 		buf[--n] = '\0';
+	return buf;
+}
+
+/* kbit/s as a JSON float: 48000 -> "48.0", 87200 -> "87.2", 4360 -> "4.36". */
+static const char *kbps(char *buf, size_t len, uint64_t v)
+{
+	milli(buf, len, v);
+	if (!strchr(buf, '.'))
+		strncat(buf, ".0", len - strlen(buf) - 1);
 	return buf;
 }
 
@@ -354,6 +520,15 @@ static void print_json(const struct recorder *r, const struct totals *t)
 		json_kv_str(&j, "state", vq_call_state_name(c->state));
 		json_key(&j, "trusted");
 		json_bool(&j, c->trusted);
+		json_key(&j, "notes");
+		json_arr_begin(&j);
+		for (k = 0; k < c->nnotes; k++)
+			json_str(&j, c->notes[k]);
+		if (c->notes_dropped) {
+			snprintf(b1, sizeof(b1), "%u more notes not kept", c->notes_dropped);
+			json_str(&j, b1);
+		}
+		json_arr_end(&j);
 		json_key(&j, "flows");
 		json_arr_begin(&j);
 		for (k = 0; k < c->nflows; k++) {
@@ -369,7 +544,7 @@ static void print_json(const struct recorder *r, const struct totals *t)
 							s->dst, false, s->dport));
 			json_kv_str(&j, "codec", s->bw.codec);
 			json_kv_u64(&j, "ptime_ms", s->bw.ptime_ms);
-			json_kv_raw(&j, "kbps", milli(b1, sizeof(b1), s->bw.wire_bps));
+			json_kv_raw(&j, "kbps", kbps(b1, sizeof(b1), s->bw.wire_bps));
 			json_kv_u64(&j, "dscp", s->dscp);
 			json_kv_u64(&j, "burst_bytes", s->bw.burst_bytes);
 			json_kv_raw(&j, "installed_at",
@@ -391,6 +566,7 @@ static void print_json(const struct recorder *r, const struct totals *t)
 	json_kv_u64(&j, "parse_errors", t->es.parse_errors);
 	json_kv_u64(&j, "calls", r->ncalls);
 	json_kv_u64(&j, "flows", r->nflows);
+	json_kv_u64(&j, "sdp_errors", t->es.dialogs.sdp_errors);
 	json_kv_u64(&j, "frames", t->ps.frames);
 	json_kv_u64(&j, "packets", t->es.packets);
 	json_kv_u64(&j, "fragments", t->ps.fragments);
@@ -430,6 +606,10 @@ static void print_table(const struct recorder *r, const struct totals *t)
 		if (!c->trusted)
 			printf("  untrusted");
 		putchar('\n');
+		for (k = 0; k < c->nnotes; k++)
+			printf("  note: %s\n", c->notes[k]);
+		if (c->notes_dropped)
+			printf("  note: %u more notes not kept\n", c->notes_dropped);
 		for (k = 0; k < c->nflows; k++) {
 			const struct rflow *f = &c->flows[k];
 			const struct vq_flow_spec *s = &f->spec;
@@ -458,6 +638,8 @@ static void print_table(const struct recorder *r, const struct totals *t)
 	if (t->ps.fragments)
 		printf(", %" PRIu64 " IP fragments (%" PRIu64 " datagrams rebuilt)",
 		       t->ps.fragments, t->ps.reassembled);
+	if (t->es.dialogs.sdp_errors)
+		printf(", %" PRIu64 " SDP bodies refused", t->es.dialogs.sdp_errors);
 	if (t->es.tls)
 		printf(", %" PRIu64 " TLS packets not readable", t->es.tls);
 	putchar('\n');
@@ -494,6 +676,7 @@ int replay_main(int argc, char *argv[])
 	struct vq_sip_pkt pkt;
 	struct vq_engine *e;
 	struct vq_pcap *pc;
+	FILE *logf;
 	uint64_t last_tick = 0;
 	int level = LOG_WARNING, i, r, rc = 0;
 	bool json = vq_json;
@@ -533,21 +716,31 @@ int replay_main(int argc, char *argv[])
 		free(cfg);
 		return EXIT_USAGE;
 	}
-	vq_log_open("voiceqos replay", VQ_LOG_STDERR, level);
+	/* Info at least, for the notes; log_line filters by the user's level. */
+	static const cookie_io_functions_t log_io = { .write = log_write };
+
+	logf = fopencookie(&rec, "w", log_io);
+	if (!logf) {
+		free(cfg);
+		return vq_err("replay: cannot open the log stream: %s", strerror(errno));
+	}
+	rec.user_level = level;
+	vq_log_set_file(logf);
+	vq_log_open("voiceqos replay", VQ_LOG_STDERR, level > LOG_INFO ? level : LOG_INFO);
 	vq_sip_init();
 
 	pc = vq_pcap_open(capture, cfg->sip.ports, cfg->sip.nports, err,
 			  sizeof(err));
 	if (!pc) {
 		replay_err("%s: %s", capture, err);
-		free(cfg);
-		return EXIT_KERNEL;
+		rc = EXIT_KERNEL;
+		goto out_log;
 	}
 	e = vq_engine_new(cfg, &rec_ops, &rec);
 	if (!e) {
 		vq_pcap_close(pc);
-		free(cfg);
-		return vq_err("replay: out of memory");
+		rc = vq_err("replay: out of memory");
+		goto out_log;
 	}
 	while ((r = vq_pcap_next(pc, &pkt, err, sizeof(err))) == 1) {
 		rec.now_ns = pkt.tstamp_ns;
@@ -563,6 +756,8 @@ int replay_main(int argc, char *argv[])
 			last_tick = pkt.tstamp_ns;
 		}
 		vq_engine_input(e, &pkt);
+		if (rec.npending)
+			resolve_notes(&rec, false);
 	}
 	if (r < 0) {
 		/* What was read is still worth showing: say why it stopped. */
@@ -571,6 +766,7 @@ int replay_main(int argc, char *argv[])
 	}
 	vq_engine_get_stats(e, &tot.es);
 	vq_pcap_get_stats(pc, &tot.ps);
+	resolve_notes(&rec, true);
 	if (rec.oom) {
 		replay_err("out of memory: results incomplete");
 		rc = EXIT_KERNEL;
@@ -586,6 +782,10 @@ int replay_main(int argc, char *argv[])
 		print_table(&rec, &tot);
 	vq_engine_free(e);
 	vq_pcap_close(pc);
+out_log:
+	/* Back to stderr before the stream (and rec) go. */
+	vq_log_set_file(NULL);
+	fclose(logf);
 	rec_free(&rec);
 	free(cfg);
 	return rc;

@@ -10,13 +10,14 @@ Caller i is 10.1.x.y (fd00:1::i) with media port 20000 + 2 (i mod 10000), callee
 10.2.x.y (fd00:2::i) with 30000 + 2 (i mod 10000); SIP on 5060/UDP.
 
   gencalls.py --calls N --out FILE [--link L] [--ipv 4|6] [--nsec] [--fragment-every K]
-              [--spacing-ms MS] [--unanswered-every K]
+              [--spacing-ms MS] [--unanswered-every K] [--bad-sdp-every K]
 
 --link: en10mb (default), vlan, qinq, pppoe, sll, sll2, raw, null. --nsec writes a
 nanosecond pcap. --fragment-every K sends every Kth message as two IPv4 fragments
 (which replay skips and counts). --spacing-ms sets the time between call starts (default
 1). --unanswered-every K leaves every Kth call (i % K == K - 1) ringing: INVITE, 100, 180
-and nothing more, for the early timeout. UDP checksums are left 0. Only the standard library is used.
+and nothing more, for the early timeout. --bad-sdp-every K gives every Kth call's INVITE an
+SDP that must be refused (m=audio 70000): the call has no offer, so no flows. UDP checksums are left 0. Only the standard library is used.
 """
 import argparse
 import hashlib
@@ -47,7 +48,7 @@ def hostport(ip, v6):
     return f"[{ip}]:5060" if v6 else f"{ip}:5060"
 
 
-def call_messages(i, v6):
+def call_messages(i, v6, bad_sdp=False):
     """[(time offset s, from caller?, message bytes)] of call i."""
     h = hashlib.sha1(str(i).encode()).hexdigest()
     if v6:
@@ -65,7 +66,7 @@ def call_messages(i, v6):
     tot = f"{to};tag={ttag}"
     common_req = "Max-Forwards: 70\r\nUser-Agent: gencalls/1.0\r\n"
     allow = "Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE\r\n"
-    offer = sdp(a, v6, 20000 + 2 * (i % 10000), 1000 + i)
+    offer = sdp(a, v6, 70000 if bad_sdp else 20000 + 2 * (i % 10000), 1000 + i)
     answer = sdp(b, v6, 30000 + 2 * (i % 10000), 5000 + i)
 
     def req(method, cseq, branch, to_hdr, body=""):
@@ -160,6 +161,7 @@ def main():
     ap.add_argument("--fragment-every", type=int, default=0)
     ap.add_argument("--spacing-ms", type=float, default=1.0)
     ap.add_argument("--unanswered-every", type=int, default=0)
+    ap.add_argument("--bad-sdp-every", type=int, default=0)
     o = ap.parse_args()
     v6 = o.ipv == 6
     if v6 and o.fragment_every:
@@ -167,7 +169,8 @@ def main():
 
     events = []
     for i in range(o.calls):
-        msgs, a, b = call_messages(i, v6)
+        bad = o.bad_sdp_every and i % o.bad_sdp_every == o.bad_sdp_every - 1
+        msgs, a, b = call_messages(i, v6, bad)
         t = i * o.spacing_ms / 1000
         if o.unanswered_every and i % o.unanswered_every == o.unanswered_every - 1:
             msgs = msgs[:3]

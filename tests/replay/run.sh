@@ -276,6 +276,43 @@ else
 	notok "generated: fragments: generator or replay failed"
 fi
 
+# A refused SDP is counted and said on its call: no flows, and why (the log line is at info,
+# below replay's default level, so the reason must be in the output itself).
+f=$out/gen-badsdp.pcap
+if /usr/bin/python3 "$gen" --calls 4 --bad-sdp-every 2 --out "$f" &&
+	"$vq" replay --json "$f" >"$out/gen.json" 2>"$out/gen.err"; then
+	check "generated: refused SDPs counted in sdp_errors, reason noted on the call" expect_jq \
+		"$out/gen.json" '.summary.sdp_errors == 2 and .summary.parse_errors == 0 and
+		.summary.flows == 8 and ([.calls[] | select(.flows == [])] | length) == 2 and
+		([.calls[] | select(.flows == []) | .notes] | unique) ==
+			[["SDP refused: m= line 1: port 70000 out of range"]] and
+		([.calls[] | select(.flows != []) | .notes] | unique) == [[]]'
+	check "generated: refused SDPs in the table" bash -c \
+		"'$vq' replay '$f' >'$out/gen.txt' &&
+		 [[ \$(grep -c '^  note: SDP refused: m= line 1: port 70000 out of range$' '$out/gen.txt') == 2 ]] &&
+		 grep -q ', 2 SDP bodies refused$' '$out/gen.txt' || { cat '$out/gen.txt'; exit 1; }"
+else
+	notok "generated: bad SDP: $(head -c 200 "$out/gen.err")"
+fi
+# The trust note: the reason untrusted calls have no flows.
+if [[ -s $out/basic.pcap ]]; then
+	printf '[sip]\ntrusted = 192.0.2.0/24\n' >"$out/trust.conf"
+	replay_json basic --config "$out/trust.conf"
+	check "config: untrusted call notes why" expect_jq "$out/basic.json" \
+		'.calls[0].notes | length == 1 and (.[0] | endswith("is a trusted signalling peer: no reservation"))'
+fi
+# kbps is a JSON float even when whole: with link = none G.711 20 ms over IPv4 is exactly
+# 80 kbit/s and its RTCP 4. jq shows 80.0 as 80, so the text is checked.
+printf '[media]\nlink = none\n' >"$out/whole.conf"
+if /usr/bin/python3 "$gen" --calls 1 --out "$out/gen-whole.pcap" &&
+	"$vq" replay --json --config "$out/whole.conf" "$out/gen-whole.pcap" >"$out/gen.json" 2>"$out/gen.err"; then
+	check "whole kbps printed with a decimal point (80.0, 4.0)" bash -c \
+		"[[ \$(grep -o '\"kbps\":[0-9.]*' '$out/gen.json' | sort | uniq -c | awk '{print \$1, \$2}' | tr '\n' ' ') == \
+			'2 \"kbps\":4.0 2 \"kbps\":80.0 ' ]] || { grep -o '\"kbps\":[^,]*' '$out/gen.json'; exit 1; }"
+else
+	notok "whole kbps: $(head -c 200 "$out/gen.err")"
+fi
+
 # Timeouts run on the capture's clock: calls 4, 9 and 14 of 20 (1 s apart) ring unanswered
 # and reach early_timeout = 4 s before the capture ends; call 19 does not.
 f=$out/gen-timeout.pcap

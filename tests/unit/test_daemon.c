@@ -163,14 +163,16 @@ T_SUITE(daemon)
 		"\"cookie\":\"0x5600000000001234\",\"from\":\"sip:alice@lan\","
 		"\"to\":\"sip:bob@wan\",\"transport\":\"udp\",\"state\":\"confirmed\","
 		"\"final_status\":200,\"trusted\":true,\"held\":false,\"age_s\":42,"
-		"\"reserved\":[{\"to\":\"10.0.2.2\",\"bps\":87200},"
-		"{\"to\":\"10.0.1.2\",\"bps\":87200}],"
+		"\"reserved\":[{\"to\":\"10.0.2.2\",\"bps\":87200,\"kbps\":87.2},"
+		"{\"to\":\"10.0.1.2\",\"bps\":87200,\"kbps\":87.2}],"
 		"\"flows\":[{\"kind\":\"rtp\",\"media\":\"audio\",\"codec\":\"PCMU/8000\","
 		"\"ptime_ms\":20,\"src\":\"*\",\"dst\":\"10.0.2.2:6000\",\"bps\":87200,"
+		"\"kbps\":87.2,"
 		"\"burst\":654,\"dscp\":46,\"kernel\":{\"latched\":null,\"packets\":150,"
 		"\"bytes\":0,\"policed\":1,\"lost\":2,\"jitter_us\":1250,\"idle_ms\":0}},"
 		"{\"kind\":\"rtp\",\"media\":\"audio\",\"codec\":\"PCMU/8000\","
 		"\"ptime_ms\":20,\"src\":\"*\",\"dst\":\"10.0.1.2:8000\",\"bps\":87200,"
+		"\"kbps\":87.2,"
 		"\"burst\":654,\"dscp\":46,\"kernel\":null}]}]}\n") == 0,
 		"calls_json", "got %s", out ? out : "(null)");
 	free(out);
@@ -184,6 +186,33 @@ T_SUITE(daemon)
 		strstr(out, "* -> 10.0.1.2:8000  87.2 kbit/s  dscp ef  (not in kernel)\n"),
 		"calls_text", "got:\n%s", out ? out : "(null)");
 	free(out);
+
+	/*
+	 * Text rounds to one decimal (RTCP 4.36 is 4.4, not 4.3; the
+	 * direction's 91.56 is 91.6), jitter to 10 us; JSON's kbps is
+	 * exact and keeps a decimal when whole (48.0).
+	 */
+	c->nflows = 3;
+	g711_flow(&c->flows[2], cookie, "10.0.2.2", 6001, VQ_FLOW_RTCP);
+	c->flows[1].bw.wire_bps = 48000;
+	kf[0].st.v[VOICEQOS_FSTAT_A_JITTER_US] = 1257;
+	out = render(c, kf, 2, false);
+	t_check(out &&
+		strstr(out, "  reserved to 10.0.2.2 91.6 kbit/s, to 10.0.1.2 48.0 kbit/s\n") &&
+		strstr(out, "jitter 1.26 ms policed 1\n") &&
+		strstr(out, "* -> 10.0.2.2:6001  4.4 kbit/s  dscp ef  (not in kernel)\n"),
+		"calls_text_rounds", "got:\n%s", out ? out : "(null)");
+	free(out);
+	out = render(c, kf, 2, true);
+	t_check(out && strstr(out, "\"reserved\":[{\"to\":\"10.0.2.2\",\"bps\":91560,"
+				   "\"kbps\":91.56},{\"to\":\"10.0.1.2\",\"bps\":48000,"
+				   "\"kbps\":48.0}]") &&
+		strstr(out, "\"dst\":\"10.0.2.2:6001\",\"bps\":4360,\"kbps\":4.36,"),
+		"calls_json_kbps", "got %s", out ? out : "(null)");
+	free(out);
+	c->flows[1].bw.wire_bps = 87200;
+	kf[0].st.v[VOICEQOS_FSTAT_A_JITTER_US] = 1250;
+	c->nflows = 2;
 
 	/* Adopted calls have no SIP details: nulls, not empty strings. */
 	memset(c->from, 0, sizeof(c->from));
