@@ -24,6 +24,7 @@
 #   late     late offer: INVITE without SDP, offer in the 200, answer in the ACK
 #   fork     two 183s with SDP from two early dialogs (media 7000 and 7002), 200 from the second
 #   update   mid-call UPDATE moving the UAC's media from 6000 to 6002
+#   eupdate  reliable 183 answering PCMU, PRACK, early UPDATE to G.729, then 200 without SDP
 #   compact  compact header forms (v f t i m c l k s) in requests and responses
 #   multipart  INVITE body multipart/mixed: application/sdp and a text/plain part
 #   rtcpattr a=rtcp:6101 (UAC) and a=rtcp:7101 IN IP4 10.99.0.2 (UAS), RFC 3605
@@ -39,7 +40,7 @@ out=${1:?usage: record.sh OUTDIR [SCENARIO...]}
 shift
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=(basic tcp ipv6 hold early prack cancel busy codec late fork
-	update compact multipart rtcpattr rtcpmux video t38 tcpseg)
+	update eupdate compact multipart rtcpattr rtcpmux video t38 tcpseg)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 

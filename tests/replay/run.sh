@@ -356,6 +356,24 @@ if scenario tcpseg; then
 	check "tcpseg: installed at the segment completing the 200" check_times \
 		"$out/tcpseg.json" "$out/tcpseg.pcap" "$inv200" "$bye"
 fi
+if scenario eupdate; then
+	check "eupdate: call" call_is "$out/eupdate.json" "$out/eupdate.pcap" udp 200
+	check "eupdate: PCMU re-sized to G.729 by the early UPDATE" expect_flows \
+		"$out/eupdate.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.1:6000 G729/8000 20 ms 31.2 dscp 46 removed
+rtp audio * -> 10.99.0.2:7000 G729/8000 20 ms 31.2 dscp 46 removed
+rtcp audio * -> 10.99.0.1:6001 1.56 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7001 1.56 dscp 46 removed"
+	eupd200='sip.Status-Code == 200 && sip.CSeq.method == "UPDATE"'
+	for c in PCMU G729; do
+		jq --arg c "$c/8000" '.calls[0].flows |= map(select(.codec == $c))' \
+			"$out/eupdate.json" >"$out/eupdate-$c.json"
+	done
+	check "eupdate: G.711 flows from the reliable 183 to the UPDATE's 200" check_times \
+		"$out/eupdate-PCMU.json" "$out/eupdate.pcap" 'sip.Status-Code == 183' "$eupd200"
+	check "eupdate: G.729 flows from the UPDATE's 200 to the BYE" check_times \
+		"$out/eupdate-G729.json" "$out/eupdate.pcap" "$eupd200" "$bye"
+fi
 
 # --- the config changes what is reserved ---
 if [[ -s $out/basic.pcap ]]; then
