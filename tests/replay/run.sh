@@ -463,7 +463,7 @@ fuzz() {
 	local dir=$out/fuzz f rc bad=0 n=0
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack}.pcap <<'PY' || return 1
+	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack,tcpseg,multipart,compact}.pcap <<'PY' || return 1
 import random, sys
 out, srcs = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
 rng = random.Random(3)
