@@ -31,6 +31,8 @@
 #   rtcpmux  a=rtcp-mux on both sides
 #   video    audio + H.264 video (6002/7002), video sized by b=AS:2000 / b=TIAS:1000000
 #   t38      audio call, then a re-INVITE to m=image udptl t38 (6004/7004)
+#   t38add   the same with m=audio 0 kept and m=image added (RFC 3264 style)
+#   muxoffer a=rtcp-mux in the offer only
 #   tcpseg   TCP with the veth MTU at 576 and GSO off: a 1.5 kB INVITE goes in several
 #            segments; the UAS writes its 180 and 200 with one send (merged)
 set -euo pipefail
@@ -40,7 +42,7 @@ out=${1:?usage: record.sh OUTDIR [SCENARIO...]}
 shift
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=(basic tcp ipv6 hold early prack cancel busy codec late fork
-	update eupdate compact multipart rtcpattr rtcpmux video t38 tcpseg)
+	update eupdate compact multipart rtcpattr rtcpmux muxoffer video t38 t38add tcpseg)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 

@@ -251,6 +251,7 @@ segmented() {
 	o=$(tshark -r "$1" -Y "$inv200" -T fields -e tcp.segment.count 2>/dev/null)
 	((${i:-0} >= 3 && ${o:-0} >= 2)) || { echo "INVITE in ${i:-1} segments, 200 in ${o:-1}"; return 1; }
 }
+rei200='sip.Status-Code == 200 && sip.CSeq.seq == 3'	# re-INVITEs of t38, t38add
 inv200='sip.Status-Code == 200 && sip.CSeq.method == "INVITE"'
 bye='sip.Method == "BYE"'
 
@@ -341,7 +342,6 @@ if scenario t38; then
 	check "t38: audio replaced by image flows" expect_flows "$out/t38.json" 0 "$g711_v4
 rtp image * -> 10.99.0.1:6004 t38 20 ms 82.4 dscp 46 removed
 rtp image * -> 10.99.0.2:7004 t38 20 ms 82.4 dscp 46 removed"
-	rei200='sip.Status-Code == 200 && sip.CSeq.seq == 3'
 	check "t38: audio flows removed at the re-INVITE's 200" flow_times "$out/t38.json" \
 		"$out/t38.pcap" "10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
 		"$inv200" 1 "$rei200"
@@ -373,6 +373,24 @@ rtcp audio * -> 10.99.0.2:7001 1.56 dscp 46 removed"
 		"$out/eupdate-PCMU.json" "$out/eupdate.pcap" 'sip.Status-Code == 183' "$eupd200"
 	check "eupdate: G.729 flows from the UPDATE's 200 to the BYE" check_times \
 		"$out/eupdate-G729.json" "$out/eupdate.pcap" "$eupd200" "$bye"
+fi
+if scenario t38add; then
+	check "t38add: call" call_is "$out/t38add.json" "$out/t38add.pcap" udp 200
+	# m=audio 0 disables the audio stream; the new m=image line gets its own flows.
+	check "t38add: audio disabled, image flows added" expect_flows "$out/t38add.json" 0 \
+		"$g711_v4
+rtp image * -> 10.99.0.1:6004 t38 20 ms 82.4 dscp 46 removed
+rtp image * -> 10.99.0.2:7004 t38 20 ms 82.4 dscp 46 removed"
+	check "t38add: audio flows removed at the re-INVITE's 200" flow_times "$out/t38add.json" \
+		"$out/t38add.pcap" "10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
+		"$inv200" 1 "$rei200"
+	check "t38add: image flows from the re-INVITE's 200 to the BYE" flow_times \
+		"$out/t38add.json" "$out/t38add.pcap" "10.99.0.1:6004 10.99.0.2:7004" "$rei200" 1 "$bye"
+fi
+if scenario muxoffer; then
+	check "muxoffer: call" call_is "$out/muxoffer.json" "$out/muxoffer.pcap" udp 200
+	# Only the offer has a=rtcp-mux: RTCP stays on port + 1 both ways.
+	check "muxoffer: RTCP flows on port + 1" expect_flows "$out/muxoffer.json" 0 "$g711_v4"
 fi
 
 # --- the config changes what is reserved ---
