@@ -23,6 +23,8 @@
 #   codec    re-INVITE from PCMU to G.729
 #   late     late offer: INVITE without SDP, offer in the 200, answer in the ACK
 #   fork     two 183s with SDP from two early dialogs (media 7000 and 7002), 200 from the second
+#   fork1    the same, the 200 from the first; the second answers PCMA
+#   reoffer  re-INVITE without SDP: the UAS offers port 7010 in its 200, the ACK answers
 #   update   mid-call UPDATE moving the UAC's media from 6000 to 6002
 #   eupdate  reliable 183 answering PCMU, PRACK, early UPDATE to G.729, then 200 without SDP
 #   compact  compact header forms (v f t i m c l k s) in requests and responses
@@ -42,7 +44,7 @@ out=${1:?usage: record.sh OUTDIR [SCENARIO...]}
 shift
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=(basic tcp ipv6 hold early prack cancel busy codec late fork
-	update eupdate compact multipart rtcpattr rtcpmux muxoffer video t38 t38add tcpseg)
+	fork1 reoffer update eupdate compact multipart rtcpattr rtcpmux muxoffer video t38 t38add tcpseg)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 

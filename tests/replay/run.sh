@@ -276,6 +276,36 @@ rtcp audio * -> 10.99.0.2:7003 4.36 dscp 46 removed"
 		"$out/fork.json" "$out/fork.pcap" "10.99.0.2:7002 10.99.0.2:7003" \
 		'sip.Status-Code == 183' 2 "$bye"
 fi
+if scenario fork1; then
+	check "fork1: call" call_is "$out/fork1.json" "$out/fork1.pcap" udp 200
+	# The second early dialog answers PCMA on 7002; the 200 comes from the first (PCMU,
+	# 7000). The caller's flow keeps its size (PCMA and PCMU are both 87.2): no new entry.
+	check "fork1: flows of both early dialogs" expect_flows "$out/fork1.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.2:7002 PCMA/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7003 4.36 dscp 46 removed"
+	check "fork1: winning early dialog's flows from the first 183 to the BYE" flow_times \
+		"$out/fork1.json" "$out/fork1.pcap" \
+		"10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
+		'sip.Status-Code == 183' 1 "$bye"
+	check "fork1: losing early dialog's flows from the second 183 to the 200" flow_times \
+		"$out/fork1.json" "$out/fork1.pcap" "10.99.0.2:7002 10.99.0.2:7003" \
+		'sip.Status-Code == 183' 2 "$inv200"
+fi
+if scenario reoffer; then
+	check "reoffer: call" call_is "$out/reoffer.json" "$out/reoffer.pcap" udp 200
+	check "reoffer: UAS's flows move from 7000 to 7010" expect_flows "$out/reoffer.json" 0 \
+		"$g711_v4
+rtp audio * -> 10.99.0.2:7010 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7011 4.36 dscp 46 removed"
+	# The re-INVITE has no SDP: its 200 offers, the ACK answers; the move is at the ACK.
+	reack='sip.Method == "ACK" && sip.CSeq.seq == 3'
+	check "reoffer: old port removed at the re-INVITE's ACK" flow_times "$out/reoffer.json" \
+		"$out/reoffer.pcap" "10.99.0.2:7000 10.99.0.2:7001" "$inv200" 1 "$reack"
+	check "reoffer: new port installed at the re-INVITE's ACK" flow_times \
+		"$out/reoffer.json" "$out/reoffer.pcap" "10.99.0.2:7010 10.99.0.2:7011" "$reack" 1 "$bye"
+	check "reoffer: UAC's flows untouched" flow_times "$out/reoffer.json" "$out/reoffer.pcap" \
+		"10.99.0.1:6000 10.99.0.1:6001" "$inv200" 1 "$bye"
+fi
 if scenario update; then
 	check "update: call" call_is "$out/update.json" "$out/update.pcap" udp 200
 	check "update: UAC's flows move from 6000 to 6002" expect_flows "$out/update.json" 0 \
