@@ -35,6 +35,9 @@
 #   t38      audio call, then a re-INVITE to m=image udptl t38 (6004/7004)
 #   t38add   the same with m=audio 0 kept and m=image added (RFC 3264 style)
 #   muxoffer a=rtcp-mux in the offer only
+#   retrans  the UAC's ACK 1.2 s late: the UAS retransmits its 200
+#   media6   IPv6 (any NAME6 runs over IPv6): c= per m-line only, a=rtcp IN IP6, VP8 video
+#            sized by b=TIAS
 #   tcpseg   TCP with the veth MTU at 576 and GSO off: a 1.5 kB INVITE goes in several
 #            segments; the UAS writes its 180 and 200 with one send (merged)
 set -euo pipefail
@@ -44,7 +47,8 @@ out=${1:?usage: record.sh OUTDIR [SCENARIO...]}
 shift
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=(basic tcp ipv6 hold early prack cancel busy codec late fork
-	fork1 reoffer update eupdate compact multipart rtcpattr rtcpmux muxoffer video t38 t38add tcpseg)
+	fork1 reoffer update eupdate compact multipart rtcpattr rtcpmux muxoffer video media6 t38 t38add retrans
+	tcpseg)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -123,6 +127,12 @@ record() {
 	*)
 		# tcpseg: TCP, and a link that makes TCP cut messages (MTU 576, so MSS 536); GSO
 		# off (one segment per skb), or tcpdump would see unsegmented super-packets.
+		# NAME6: over IPv6.
+		if [[ $name == *6 ]]; then
+			v6=true
+			dst=fd00:99::2
+			src=fd00:99::1
+		fi
 		if [[ $name == tcpseg ]]; then
 			tflag=(-t t1)
 			proto=t

@@ -378,6 +378,36 @@ rtp image * -> 10.99.0.2:7004 t38 20 ms 82.4 dscp 46 removed"
 	check "t38: image flows from the re-INVITE's 200 to the BYE" flow_times "$out/t38.json" \
 		"$out/t38.pcap" "10.99.0.1:6004 10.99.0.2:7004" "$rei200" 1 "$bye"
 fi
+if scenario retrans; then
+	check "retrans: call" call_is "$out/retrans.json" "$out/retrans.pcap" udp 200
+	# The ACK comes 1.2 s late: sipp's UAS retransmits the 200, which changes nothing.
+	n200=$(tshark -r "$out/retrans.pcap" -Y "$inv200" 2>/dev/null | wc -l)
+	check "retrans: the 200 retransmitted and every copy counted" expect_jq \
+		"$out/retrans.json" ".summary.retransmissions == $((n200 - 1)) and $n200 >= 2"
+	check "retrans: flows" expect_flows "$out/retrans.json" 0 "$g711_v4"
+	check "retrans: installed at the first 200, removed at the BYE" check_times \
+		"$out/retrans.json" "$out/retrans.pcap" "$inv200" "$bye"
+fi
+if scenario media6; then
+	check "media6: call" call_is "$out/media6.json" "$out/media6.pcap" udp 200
+	# IPv6, c= per m-line only, a=rtcp with an IPv6 address. Video: 1200-byte payloads in
+	# 1278 wire bytes: b=TIAS:500000 -> 52.084 packet/s = 532507 bit/s, b=TIAS:800000 ->
+	# 83.334 packet/s = 852007 bit/s; RTCP 5 % rounded up.
+	jq '.calls[0].flows |= map(select(.media == "audio"))' "$out/media6.json" \
+		>"$out/media6-audio.json"
+	check "media6: audio flows" expect_flows "$out/media6-audio.json" 0 \
+		"rtp audio * -> [fd00:99::1]:6000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtp audio * -> [fd00:99::2]:7000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtcp audio * -> [fd00:99::1]:6101 4.76 dscp 46 removed
+rtcp audio * -> [fd00:99::2]:7101 4.76 dscp 46 removed"
+	check "media6: video flows sized from the receiver's b=TIAS" expect_jq "$out/media6.json" \
+		'[.calls[0].flows[] | select(.media == "video") |
+		  "\(.kind) \(.src) \(.dst) \(.codec) \(.kbps * 1000 | round) \(.dscp) \(.removed_at != null)"] |
+		 sort == ["rtcp * [fd00:99::1]:6003 VP8/90000 26626 34 true",
+			"rtcp * [fd00:99::2]:7003 VP8/90000 42601 34 true",
+			"rtp * [fd00:99::1]:6002 VP8/90000 532507 34 true",
+			"rtp * [fd00:99::2]:7002 VP8/90000 852007 34 true"]'
+fi
 if scenario tcpseg; then
 	check "tcpseg: INVITE in several segments, 180 and 200 merged" segmented \
 		"$out/tcpseg.pcap"
