@@ -35,6 +35,9 @@
 #   t38      audio call, then a re-INVITE to m=image udptl t38 (6004/7004)
 #   t38add   the same with m=audio 0 kept and m=image added (RFC 3264 style)
 #   muxoffer a=rtcp-mux in the offer only
+#   inactive re-INVITE a=inactive answered a=inactive
+#   refused  re-INVITE offering only G.729, refused with 488
+#   ecancel  183 with the answer, then CANCEL, 487
 #   retrans  the UAC's ACK 1.2 s late: the UAS retransmits its 200
 #   media6   IPv6 (any NAME6 runs over IPv6): c= per m-line only, a=rtcp IN IP6, VP8 video
 #            sized by b=TIAS
@@ -48,7 +51,7 @@ shift
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] || scenarios=(basic tcp ipv6 hold early prack cancel busy codec late fork
 	fork1 reoffer update eupdate compact multipart rtcpattr rtcpmux muxoffer video media6 t38 t38add retrans
-	tcpseg)
+	inactive refused ecancel tcpseg)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 

@@ -251,7 +251,7 @@ segmented() {
 	o=$(tshark -r "$1" -Y "$inv200" -T fields -e tcp.segment.count 2>/dev/null)
 	((${i:-0} >= 3 && ${o:-0} >= 2)) || { echo "INVITE in ${i:-1} segments, 200 in ${o:-1}"; return 1; }
 }
-rei200='sip.Status-Code == 200 && sip.CSeq.seq == 3'	# re-INVITEs of t38, t38add
+rei200='sip.Status-Code == 200 && sip.CSeq.seq == 3'	# re-INVITEs of t38, t38add, inactive
 inv200='sip.Status-Code == 200 && sip.CSeq.method == "INVITE"'
 bye='sip.Method == "BYE"'
 
@@ -407,6 +407,28 @@ rtcp audio * -> [fd00:99::2]:7101 4.76 dscp 46 removed"
 			"rtcp * [fd00:99::2]:7003 VP8/90000 42601 34 true",
 			"rtp * [fd00:99::1]:6002 VP8/90000 532507 34 true",
 			"rtp * [fd00:99::2]:7002 VP8/90000 852007 34 true"]'
+fi
+if scenario inactive; then
+	check "inactive: call" call_is "$out/inactive.json" "$out/inactive.pcap" udp 200
+	check "inactive: flows" expect_flows "$out/inactive.json" 0 "$g711_v4"
+	# a=inactive both ways: no RTP either way from the re-INVITE's 200; RTCP goes on.
+	check "inactive: RTP removed at the re-INVITE's 200" flow_times "$out/inactive.json" \
+		"$out/inactive.pcap" "10.99.0.1:6000 10.99.0.2:7000" "$inv200" 1 "$rei200"
+	check "inactive: RTCP kept until the BYE" flow_times "$out/inactive.json" \
+		"$out/inactive.pcap" "10.99.0.1:6001 10.99.0.2:7001" "$inv200" 1 "$bye"
+fi
+if scenario refused; then
+	check "refused: call" call_is "$out/refused.json" "$out/refused.pcap" udp 200
+	# The G.729 re-INVITE is refused with 488: the G.711 flows stay as they were.
+	check "refused: flows unchanged" expect_flows "$out/refused.json" 0 "$g711_v4"
+	check "refused: installed at the 200, removed at the BYE" check_times \
+		"$out/refused.json" "$out/refused.pcap" "$inv200" "$bye"
+fi
+if scenario ecancel; then
+	check "ecancel: call" call_is "$out/ecancel.json" "$out/ecancel.pcap" udp 487
+	check "ecancel: flows" expect_flows "$out/ecancel.json" 0 "$g711_v4"
+	check "ecancel: installed at the 183, removed at the CANCEL" check_times \
+		"$out/ecancel.json" "$out/ecancel.pcap" 'sip.Status-Code == 183' 'sip.Method == "CANCEL"'
 fi
 if scenario tcpseg; then
 	check "tcpseg: INVITE in several segments, 180 and 200 merged" segmented \
