@@ -207,6 +207,274 @@ rtcp audio * -> 10.99.0.1:6001 1.56 dscp 46 removed
 rtcp audio * -> 10.99.0.2:7001 1.56 dscp 46 removed"
 fi
 
+# --- scenarios of the offer/answer variants (record.sh: late ... tcpseg) ---
+
+# flow_times JSON PCAP DSTS INSTALL-FILTER INSTALL-N [REMOVE-FILTER]: every flow entry
+# towards one of DSTS (space-separated IP:PORT) installed at the INSTALL-Nth frame matching
+# INSTALL-FILTER, removed at the first frame matching REMOVE-FILTER (none: still open).
+flow_times() {
+	local json=$1 pcap=$2 tin tout=null n
+	tin=$(t_of "$pcap" "$4" "$5")
+	[[ -n $tin ]] || { echo "no frame $5 for '$4'"; return 1; }
+	if [[ -n ${6:-} ]]; then
+		tout=$(t_of "$pcap" "$6")
+		[[ -n $tout ]] || { echo "no frame for '$6'"; return 1; }
+	fi
+	n=$(jq --arg d "$3" --argjson tin "$tin" --argjson tout "$tout" '[.calls[0].flows[] |
+		select(.dst as $x | $d | split(" ") | index($x))] |
+		if length == 0 then -1 else
+		map(select(((.installed_at - $tin) | fabs) >= 0.000002 or
+			(if $tout == null then .removed_at != null
+			 else .removed_at == null or ((.removed_at - $tout) | fabs) >= 0.000002 end))) |
+		length end' "$json") || return 1
+	[[ $n == 0 ]] && return 0
+	[[ $n == -1 ]] && { echo "no flow towards $3"; return 1; }
+	echo "$n flows towards $3 not installed at $tin ('$4' #$5) / removed at $tout ('$6'):"
+	jq -c --arg d "$3" '.calls[0].flows[] | select(.dst as $x | $d | split(" ") | index($x)) |
+		[.kind, .dst, .installed_at, .removed_at]' "$json"
+	return 1
+}
+# compact_only PCAP: every SIP message has its Call-ID and From in compact form (i: f:).
+compact_only() {
+	local all compact
+	all=$(tshark -r "$1" -Y sip 2>/dev/null | wc -l)
+	compact=$(tshark -r "$1" -Y 'sip && frame contains "\r\ni: " && frame contains "\r\nf: "' \
+		2>/dev/null | wc -l)
+	((all > 0 && all == compact)) || { echo "$compact of $all SIP frames in compact form"; return 1; }
+}
+
+# segmented PCAP: the INVITE came in 3 segments or more and the 200 in 2 or more (its
+# start shares a segment with the 180): else the capture no longer tests reassembly.
+segmented() {
+	local i o
+	i=$(tshark -r "$1" -Y 'sip.Method == "INVITE"' -T fields -e tcp.segment.count 2>/dev/null)
+	o=$(tshark -r "$1" -Y "$inv200" -T fields -e tcp.segment.count 2>/dev/null)
+	((${i:-0} >= 3 && ${o:-0} >= 2)) || { echo "INVITE in ${i:-1} segments, 200 in ${o:-1}"; return 1; }
+}
+rei200='sip.Status-Code == 200 && sip.CSeq.seq == 3'	# re-INVITEs of t38, t38add, inactive
+inv200='sip.Status-Code == 200 && sip.CSeq.method == "INVITE"'
+bye='sip.Method == "BYE"'
+
+if scenario late; then
+	check "late: call" call_is "$out/late.json" "$out/late.pcap" udp 200
+	check "late: flows" expect_flows "$out/late.json" 0 "$g711_v4"
+	# The 200 only offers: nothing is reserved before the answer in the ACK.
+	check "late: installed at the ACK's answer, removed at the BYE" check_times \
+		"$out/late.json" "$out/late.pcap" 'sip.Method == "ACK"' "$bye"
+fi
+if scenario fork; then
+	check "fork: call" call_is "$out/fork.json" "$out/fork.pcap" udp 200
+	check "fork: flows of both early dialogs" expect_flows "$out/fork.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.2:7002 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7003 4.36 dscp 46 removed"
+	check "fork: caller's flows from the first 183 to the BYE" flow_times "$out/fork.json" \
+		"$out/fork.pcap" "10.99.0.1:6000 10.99.0.1:6001" 'sip.Status-Code == 183' 1 "$bye"
+	check "fork: losing early dialog's flows from the first 183 to the 200" flow_times \
+		"$out/fork.json" "$out/fork.pcap" "10.99.0.2:7000 10.99.0.2:7001" \
+		'sip.Status-Code == 183' 1 "$inv200"
+	check "fork: winning early dialog's flows from the second 183 to the BYE" flow_times \
+		"$out/fork.json" "$out/fork.pcap" "10.99.0.2:7002 10.99.0.2:7003" \
+		'sip.Status-Code == 183' 2 "$bye"
+fi
+if scenario fork1; then
+	check "fork1: call" call_is "$out/fork1.json" "$out/fork1.pcap" udp 200
+	# The second early dialog answers PCMA on 7002; the 200 comes from the first (PCMU,
+	# 7000). The caller's flow keeps its size (PCMA and PCMU are both 87.2): no new entry.
+	check "fork1: flows of both early dialogs" expect_flows "$out/fork1.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.2:7002 PCMA/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7003 4.36 dscp 46 removed"
+	check "fork1: winning early dialog's flows from the first 183 to the BYE" flow_times \
+		"$out/fork1.json" "$out/fork1.pcap" \
+		"10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
+		'sip.Status-Code == 183' 1 "$bye"
+	check "fork1: losing early dialog's flows from the second 183 to the 200" flow_times \
+		"$out/fork1.json" "$out/fork1.pcap" "10.99.0.2:7002 10.99.0.2:7003" \
+		'sip.Status-Code == 183' 2 "$inv200"
+fi
+if scenario reoffer; then
+	check "reoffer: call" call_is "$out/reoffer.json" "$out/reoffer.pcap" udp 200
+	check "reoffer: UAS's flows move from 7000 to 7010" expect_flows "$out/reoffer.json" 0 \
+		"$g711_v4
+rtp audio * -> 10.99.0.2:7010 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7011 4.36 dscp 46 removed"
+	# The re-INVITE has no SDP: its 200 offers, the ACK answers; the move is at the ACK.
+	reack='sip.Method == "ACK" && sip.CSeq.seq == 3'
+	check "reoffer: old port removed at the re-INVITE's ACK" flow_times "$out/reoffer.json" \
+		"$out/reoffer.pcap" "10.99.0.2:7000 10.99.0.2:7001" "$inv200" 1 "$reack"
+	check "reoffer: new port installed at the re-INVITE's ACK" flow_times \
+		"$out/reoffer.json" "$out/reoffer.pcap" "10.99.0.2:7010 10.99.0.2:7011" "$reack" 1 "$bye"
+	check "reoffer: UAC's flows untouched" flow_times "$out/reoffer.json" "$out/reoffer.pcap" \
+		"10.99.0.1:6000 10.99.0.1:6001" "$inv200" 1 "$bye"
+fi
+if scenario update; then
+	check "update: call" call_is "$out/update.json" "$out/update.pcap" udp 200
+	check "update: UAC's flows move from 6000 to 6002" expect_flows "$out/update.json" 0 \
+		"$g711_v4
+rtp audio * -> 10.99.0.1:6002 PCMU/8000 20 ms 87.2 dscp 46 removed
+rtcp audio * -> 10.99.0.1:6003 4.36 dscp 46 removed"
+	upd200='sip.Status-Code == 200 && sip.CSeq.method == "UPDATE"'
+	check "update: old port removed at the UPDATE's 200" flow_times "$out/update.json" \
+		"$out/update.pcap" "10.99.0.1:6000 10.99.0.1:6001" "$inv200" 1 "$upd200"
+	check "update: new port installed at the UPDATE's 200" flow_times "$out/update.json" \
+		"$out/update.pcap" "10.99.0.1:6002 10.99.0.1:6003" "$upd200" 1 "$bye"
+	# The UAS's answer to the UPDATE repeats its SDP: its flows stay as they were.
+	check "update: UAS's flows untouched" flow_times "$out/update.json" "$out/update.pcap" \
+		"10.99.0.2:7000 10.99.0.2:7001" "$inv200" 1 "$bye"
+fi
+if scenario compact; then
+	check "compact: every SIP message of the capture in compact form" compact_only \
+		"$out/compact.pcap"
+	check "compact: call" call_is "$out/compact.json" "$out/compact.pcap" udp 200
+	check "compact: flows" expect_flows "$out/compact.json" 0 "$g711_v4"
+	check "compact: installed at the 200, removed at the BYE" check_times \
+		"$out/compact.json" "$out/compact.pcap" "$inv200" "$bye"
+fi
+if scenario multipart; then
+	check "multipart: call" call_is "$out/multipart.json" "$out/multipart.pcap" udp 200
+	# The text/plain part carries an m=audio 9 line: not SDP, no flow.
+	check "multipart: flows from the application/sdp part only" expect_flows \
+		"$out/multipart.json" 0 "$g711_v4"
+	check "multipart: installed at the 200, removed at the BYE" check_times \
+		"$out/multipart.json" "$out/multipart.pcap" "$inv200" "$bye"
+fi
+if scenario rtcpattr; then
+	check "rtcpattr: call" call_is "$out/rtcpattr.json" "$out/rtcpattr.pcap" udp 200
+	check "rtcpattr: RTCP to the a=rtcp ports" expect_flows "$out/rtcpattr.json" 0 \
+		"$(sed -e 's/:6001 /:6101 /; s/:7001 /:7101 /' <<<"$g711_v4")"
+fi
+if scenario rtcpmux; then
+	check "rtcpmux: call" call_is "$out/rtcpmux.json" "$out/rtcpmux.pcap" udp 200
+	check "rtcpmux: RTP flows only" expect_flows "$out/rtcpmux.json" 0 \
+		"$(grep '^rtp ' <<<"$g711_v4")"
+fi
+if scenario video; then
+	check "video: call" call_is "$out/video.json" "$out/video.pcap" udp 200
+	jq '.calls[0].flows |= map(select(.media == "audio"))' "$out/video.json" \
+		>"$out/video-audio.json"
+	check "video: audio flows as G.711" expect_flows "$out/video-audio.json" 0 "$g711_v4"
+	# 1200-byte payloads, packet rate rounded up to 1/1000 packet/s, 1258 wire bytes each:
+	# b=AS:2000 -> 208.334 packet/s = 2096674 bit/s; b=TIAS:1000000 -> 104.167 packet/s =
+	# 1048337 bit/s. RTCP 5 % of that, rounded up. DSCP AF41 (34).
+	check "video: flows sized from the receiver's b=AS / b=TIAS" expect_jq "$out/video.json" \
+		'[.calls[0].flows[] | select(.media == "video") |
+		  "\(.kind) \(.src) \(.dst) \(.codec) \(.kbps * 1000 | round) \(.dscp) \(.removed_at != null)"] |
+		 sort == ["rtcp * 10.99.0.1:6003 H264/90000 104834 34 true",
+			"rtcp * 10.99.0.2:7003 H264/90000 52417 34 true",
+			"rtp * 10.99.0.1:6002 H264/90000 2096674 34 true",
+			"rtp * 10.99.0.2:7002 H264/90000 1048337 34 true"]'
+	check "video: installed at the 200, removed at the BYE" check_times \
+		"$out/video.json" "$out/video.pcap" "$inv200" "$bye"
+fi
+if scenario t38; then
+	check "t38: call" call_is "$out/t38.json" "$out/t38.pcap" udp 200
+	# UDPTL: 160-byte payloads every 20 ms + UDP 8 + IPv4 20 + Ethernet 18 = 82.4 kbit/s;
+	# no RTCP for image streams.
+	check "t38: audio replaced by image flows" expect_flows "$out/t38.json" 0 "$g711_v4
+rtp image * -> 10.99.0.1:6004 t38 20 ms 82.4 dscp 46 removed
+rtp image * -> 10.99.0.2:7004 t38 20 ms 82.4 dscp 46 removed"
+	check "t38: audio flows removed at the re-INVITE's 200" flow_times "$out/t38.json" \
+		"$out/t38.pcap" "10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
+		"$inv200" 1 "$rei200"
+	check "t38: image flows from the re-INVITE's 200 to the BYE" flow_times "$out/t38.json" \
+		"$out/t38.pcap" "10.99.0.1:6004 10.99.0.2:7004" "$rei200" 1 "$bye"
+fi
+if scenario retrans; then
+	check "retrans: call" call_is "$out/retrans.json" "$out/retrans.pcap" udp 200
+	# The ACK comes 1.2 s late: sipp's UAS retransmits the 200, which changes nothing.
+	n200=$(tshark -r "$out/retrans.pcap" -Y "$inv200" 2>/dev/null | wc -l)
+	check "retrans: the 200 retransmitted and every copy counted" expect_jq \
+		"$out/retrans.json" ".summary.retransmissions == $((n200 - 1)) and $n200 >= 2"
+	check "retrans: flows" expect_flows "$out/retrans.json" 0 "$g711_v4"
+	check "retrans: installed at the first 200, removed at the BYE" check_times \
+		"$out/retrans.json" "$out/retrans.pcap" "$inv200" "$bye"
+fi
+if scenario media6; then
+	check "media6: call" call_is "$out/media6.json" "$out/media6.pcap" udp 200
+	# IPv6, c= per m-line only, a=rtcp with an IPv6 address. Video: 1200-byte payloads in
+	# 1278 wire bytes: b=TIAS:500000 -> 52.084 packet/s = 532507 bit/s, b=TIAS:800000 ->
+	# 83.334 packet/s = 852007 bit/s; RTCP 5 % rounded up.
+	jq '.calls[0].flows |= map(select(.media == "audio"))' "$out/media6.json" \
+		>"$out/media6-audio.json"
+	check "media6: audio flows" expect_flows "$out/media6-audio.json" 0 \
+		"rtp audio * -> [fd00:99::1]:6000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtp audio * -> [fd00:99::2]:7000 PCMU/8000 20 ms 95.2 dscp 46 removed
+rtcp audio * -> [fd00:99::1]:6101 4.76 dscp 46 removed
+rtcp audio * -> [fd00:99::2]:7101 4.76 dscp 46 removed"
+	check "media6: video flows sized from the receiver's b=TIAS" expect_jq "$out/media6.json" \
+		'[.calls[0].flows[] | select(.media == "video") |
+		  "\(.kind) \(.src) \(.dst) \(.codec) \(.kbps * 1000 | round) \(.dscp) \(.removed_at != null)"] |
+		 sort == ["rtcp * [fd00:99::1]:6003 VP8/90000 26626 34 true",
+			"rtcp * [fd00:99::2]:7003 VP8/90000 42601 34 true",
+			"rtp * [fd00:99::1]:6002 VP8/90000 532507 34 true",
+			"rtp * [fd00:99::2]:7002 VP8/90000 852007 34 true"]'
+fi
+if scenario inactive; then
+	check "inactive: call" call_is "$out/inactive.json" "$out/inactive.pcap" udp 200
+	check "inactive: flows" expect_flows "$out/inactive.json" 0 "$g711_v4"
+	# a=inactive both ways: no RTP either way from the re-INVITE's 200; RTCP goes on.
+	check "inactive: RTP removed at the re-INVITE's 200" flow_times "$out/inactive.json" \
+		"$out/inactive.pcap" "10.99.0.1:6000 10.99.0.2:7000" "$inv200" 1 "$rei200"
+	check "inactive: RTCP kept until the BYE" flow_times "$out/inactive.json" \
+		"$out/inactive.pcap" "10.99.0.1:6001 10.99.0.2:7001" "$inv200" 1 "$bye"
+fi
+if scenario refused; then
+	check "refused: call" call_is "$out/refused.json" "$out/refused.pcap" udp 200
+	# The G.729 re-INVITE is refused with 488: the G.711 flows stay as they were.
+	check "refused: flows unchanged" expect_flows "$out/refused.json" 0 "$g711_v4"
+	check "refused: installed at the 200, removed at the BYE" check_times \
+		"$out/refused.json" "$out/refused.pcap" "$inv200" "$bye"
+fi
+if scenario ecancel; then
+	check "ecancel: call" call_is "$out/ecancel.json" "$out/ecancel.pcap" udp 487
+	check "ecancel: flows" expect_flows "$out/ecancel.json" 0 "$g711_v4"
+	check "ecancel: installed at the 183, removed at the CANCEL" check_times \
+		"$out/ecancel.json" "$out/ecancel.pcap" 'sip.Status-Code == 183' 'sip.Method == "CANCEL"'
+fi
+if scenario tcpseg; then
+	check "tcpseg: INVITE in several segments, 180 and 200 merged" segmented \
+		"$out/tcpseg.pcap"
+	check "tcpseg: call" call_is "$out/tcpseg.json" "$out/tcpseg.pcap" tcp 200
+	check "tcpseg: flows" expect_flows "$out/tcpseg.json" 0 "$g711_v4"
+	check "tcpseg: installed at the segment completing the 200" check_times \
+		"$out/tcpseg.json" "$out/tcpseg.pcap" "$inv200" "$bye"
+fi
+if scenario eupdate; then
+	check "eupdate: call" call_is "$out/eupdate.json" "$out/eupdate.pcap" udp 200
+	check "eupdate: PCMU re-sized to G.729 by the early UPDATE" expect_flows \
+		"$out/eupdate.json" 0 "$g711_v4
+rtp audio * -> 10.99.0.1:6000 G729/8000 20 ms 31.2 dscp 46 removed
+rtp audio * -> 10.99.0.2:7000 G729/8000 20 ms 31.2 dscp 46 removed
+rtcp audio * -> 10.99.0.1:6001 1.56 dscp 46 removed
+rtcp audio * -> 10.99.0.2:7001 1.56 dscp 46 removed"
+	eupd200='sip.Status-Code == 200 && sip.CSeq.method == "UPDATE"'
+	for c in PCMU G729; do
+		jq --arg c "$c/8000" '.calls[0].flows |= map(select(.codec == $c))' \
+			"$out/eupdate.json" >"$out/eupdate-$c.json"
+	done
+	check "eupdate: G.711 flows from the reliable 183 to the UPDATE's 200" check_times \
+		"$out/eupdate-PCMU.json" "$out/eupdate.pcap" 'sip.Status-Code == 183' "$eupd200"
+	check "eupdate: G.729 flows from the UPDATE's 200 to the BYE" check_times \
+		"$out/eupdate-G729.json" "$out/eupdate.pcap" "$eupd200" "$bye"
+fi
+if scenario t38add; then
+	check "t38add: call" call_is "$out/t38add.json" "$out/t38add.pcap" udp 200
+	# m=audio 0 disables the audio stream; the new m=image line gets its own flows.
+	check "t38add: audio disabled, image flows added" expect_flows "$out/t38add.json" 0 \
+		"$g711_v4
+rtp image * -> 10.99.0.1:6004 t38 20 ms 82.4 dscp 46 removed
+rtp image * -> 10.99.0.2:7004 t38 20 ms 82.4 dscp 46 removed"
+	check "t38add: audio flows removed at the re-INVITE's 200" flow_times "$out/t38add.json" \
+		"$out/t38add.pcap" "10.99.0.1:6000 10.99.0.1:6001 10.99.0.2:7000 10.99.0.2:7001" \
+		"$inv200" 1 "$rei200"
+	check "t38add: image flows from the re-INVITE's 200 to the BYE" flow_times \
+		"$out/t38add.json" "$out/t38add.pcap" "10.99.0.1:6004 10.99.0.2:7004" "$rei200" 1 "$bye"
+fi
+if scenario muxoffer; then
+	check "muxoffer: call" call_is "$out/muxoffer.json" "$out/muxoffer.pcap" udp 200
+	# Only the offer has a=rtcp-mux: RTCP stays on port + 1 both ways.
+	check "muxoffer: RTCP flows on port + 1" expect_flows "$out/muxoffer.json" 0 "$g711_v4"
+fi
+
 # --- the config changes what is reserved ---
 if [[ -s $out/basic.pcap ]]; then
 	conf=$out/test.conf
@@ -332,7 +600,7 @@ fuzz() {
 	local dir=$out/fuzz f rc bad=0 n=0
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack}.pcap <<'PY' || return 1
+	/usr/bin/python3 - "$dir" "$out"/{basic,tcp,ipv6,hold,prack,tcpseg,multipart,compact}.pcap <<'PY' || return 1
 import random, sys
 out, srcs = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
 rng = random.Random(3)
