@@ -37,6 +37,7 @@ enum ktype {
 	K_LINK,		/* media.bw.l2_overhead */
 	K_HANDLE,	/* uint32_t tc handle */
 	K_MARK,		/* kernel.mark + kernel.mark_mask */
+	K_BYTES,	/* uint32_t in [min, max] bytes, K or M suffix */
 };
 
 struct key {
@@ -54,6 +55,12 @@ static const struct key keys[] = {
 	{ "daemon", "log", K_TARGET, OFF(daemon.log), 0, 0, NULL },
 	{ "daemon", "log_level", K_LEVEL, OFF(daemon.log_level), 0, 0, NULL },
 	{ "daemon", "socket", K_SOCKET, OFF(daemon.socket), 0, 0, NULL },
+	/*
+	 * Below 4 KiB the kernel rounds up anyway; above 512 MiB the kernel's
+	 * INT_MAX / 2 cap is near and no router has the memory to spare.
+	 */
+	{ "daemon", "sip_rcvbuf", K_BYTES, OFF(daemon.sip_rcvbuf), 4096, 512u << 20,
+	  "bytes" },
 	{ "sip", "ports", K_PORTS, OFF(sip.ports), 0, 0, NULL },
 	{ "sip", "trusted", K_PREFIXES, OFF(sip.trusted), 0, 0, NULL },
 	{ "sip", "dscp", K_DSCP, OFF(sip.dscp), 0, 0, NULL },
@@ -102,6 +109,7 @@ void vq_config_defaults(struct vq_config *c)
 	c->daemon.log_level = LOG_INFO;
 	snprintf(c->daemon.socket, sizeof(c->daemon.socket), "%s",
 		 VQ_DEFAULT_SOCKET);
+	c->daemon.sip_rcvbuf = VQ_CONF_DEF_SIP_RCVBUF;
 	c->sip.ports[0] = 5060;
 	c->sip.nports = 1;
 	c->sip.dscp = 24;			/* CS3 */
@@ -466,6 +474,28 @@ static const char *parse_dscp(const char *s, uint8_t *out)
 	return NULL;
 }
 
+/* "65536", "64K", "16M": binary multiples, as sysctl and ip(8) read them. */
+static bool parse_bytes(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char num[32];
+	size_t n = strlen(s);
+	uint64_t v, mult = 1;
+
+	if (!n || n >= sizeof(num))
+		return false;
+	memcpy(num, s, n + 1);
+	if (num[n - 1] == 'k' || num[n - 1] == 'K')
+		mult = 1024;
+	else if (num[n - 1] == 'm' || num[n - 1] == 'M')
+		mult = 1024 * 1024;
+	if (mult > 1)
+		num[--n] = '\0';
+	if (!n || !vq_parse_num(num, max, &v) || v * mult < min || v * mult > max)
+		return false;
+	*out = v * mult;
+	return true;
+}
+
 static int handler(void *user, const char *section, const char *name,
 		   const char *value)
 {
@@ -564,6 +594,15 @@ static int handler(void *user, const char *section, const char *name,
 			return bad(p, k, value, why2);
 		}
 		*(uint32_t *)field = v;
+		return 1;
+	case K_BYTES:
+		if (!parse_bytes(value, k->min, k->max, field)) {
+			char why2[80];
+
+			snprintf(why2, sizeof(why2), "%u-%u %s, or a number with K or M",
+				 k->min, k->max, k->unit);
+			return bad(p, k, value, why2);
+		}
 		return 1;
 	case K_LINK:
 		why = vq_bw_parse_link(value, field);
@@ -689,6 +728,12 @@ void vq_config_write(const struct vq_config *c, FILE *f)
 	fprintf(f, "[daemon]\nlog = %s\nlog_level = %s\nsocket = %s\n",
 		c->daemon.log == VQ_LOG_SYSLOG ? "syslog" : "stderr",
 		vq_log_level_name(c->daemon.log_level), c->daemon.socket);
+	if (!(c->daemon.sip_rcvbuf % (1u << 20)))
+		fprintf(f, "sip_rcvbuf = %uM\n", c->daemon.sip_rcvbuf >> 20);
+	else if (!(c->daemon.sip_rcvbuf % 1024))
+		fprintf(f, "sip_rcvbuf = %uK\n", c->daemon.sip_rcvbuf >> 10);
+	else
+		fprintf(f, "sip_rcvbuf = %u\n", c->daemon.sip_rcvbuf);
 	fprintf(f, "\n[sip]\nports =");
 	for (i = 0; i < c->sip.nports; i++)
 		fprintf(f, " %u", c->sip.ports[i]);

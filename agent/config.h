@@ -29,6 +29,8 @@
 #define VQ_CONF_DEF_MAX_DIALOGS 10000
 #define VQ_CONF_DEF_EARLY_TIMEOUT 180	/* RFC 3261 Timer C is > 3 min */
 #define VQ_CONF_DEF_IDLE_TIMEOUT 3600
+/* A burst of INVITEs with SDP is megabytes of SIP copies. */
+#define VQ_CONF_DEF_SIP_RCVBUF (16u << 20)
 
 struct vq_prefix {
 	uint16_t family;
@@ -44,6 +46,7 @@ struct vq_config {
 		enum vq_log_target log;	/* log = stderr | syslog */
 		int log_level;		/* log_level = error|warning|info|debug (LOG_*) */
 		char socket[108];	/* socket = control socket path */
+		uint32_t sip_rcvbuf;	/* sip_rcvbuf = bytes, K/M suffix allowed */
 	} daemon;
 	struct {			/* [sip] */
 		uint16_t ports[VQ_MAX_PORTS];	/* ports = 5060 5080 */

@@ -16,6 +16,8 @@
 #define CHECK_DOWN_MS 1000
 /* recv()s per poll round on the SIP socket before other fds get a turn. */
 #define SIP_BATCH 256
+/* A resync owed to an overrun waits for the queue to drain, at most this. */
+#define RESYNC_WAIT_MS 1000
 
 static uint64_t now_real_ns(void)
 {
@@ -116,6 +118,9 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	kv(&j, "copies", dm->sip.st.copies);
 	kv(&j, "bad", dm->sip.st.bad);
 	kv(&j, "overruns", dm->sip_overruns);
+	kv(&j, "lost", dm->sip_lost_closed + vq_sipsrc_lost(&dm->sip));
+	kv(&j, "resyncs", dm->sip_resyncs);
+	kv(&j, "rcvbuf", dm->sip.open ? dm->sip.rcvbuf : 0);
 	kv(&j, "reopens", dm->sip_reopens);
 	json_obj_end(&j);
 	json_key(&j, "engine");
@@ -187,12 +192,21 @@ static void open_sip(struct vq_daemon *dm)
 
 	if (dm->sip.open || !dm->kf.up)
 		return;
-	r = vq_sipsrc_open(&dm->sip);
+	r = vq_sipsrc_open(&dm->sip, dm->cfg->daemon.sip_rcvbuf);
 	if (r < 0) {
 		vq_err_log("sip: cannot join the module's sip group: %s", strerror(-r));
 		return;
 	}
 	dm->sip_reopens++;
+	vq_info("sip: joined the module's sip group (receive buffer %d bytes)",
+		dm->sip.rcvbuf);
+}
+
+/* The socket's drop count dies with it: keep it for `status`. */
+static void close_sip(struct vq_daemon *dm)
+{
+	dm->sip_lost_closed += vq_sipsrc_lost(&dm->sip);
+	vq_sipsrc_close(&dm->sip);
 }
 
 static void apply_log(const struct vq_daemon *dm, const struct vq_config *cfg)
@@ -286,6 +300,9 @@ static void reload(struct vq_daemon *dm)
 	}
 	if (strcmp(n->daemon.socket, dm->cfg->daemon.socket) != 0)
 		vq_warn("reload: the control socket stays %s until a restart", dm->ctl.path);
+	if (dm->sip.open && n->daemon.sip_rcvbuf != dm->cfg->daemon.sip_rcvbuf &&
+	    vq_sipsrc_set_rcvbuf(&dm->sip, n->daemon.sip_rcvbuf) >= 0)
+		vq_info("sip: receive buffer now %d bytes", dm->sip.rcvbuf);
 	vq_engine_set_config(dm->engine, n);
 	vq_kflow_set_config(&dm->kf, n);
 	free(dm->cfg);
@@ -303,29 +320,57 @@ static void on_sip_pkt(void *ctx, const struct vq_sip_pkt *pkt)
 	vq_engine_input(ctx, pkt);
 }
 
+/*
+ * The resync an overrun asked for. It waits for the queue to drain: the
+ * kernel reports ENOBUFS before the copies still queued (which came before
+ * the loss), and while they are queued the socket stays congested, so
+ * every new copy is dropped. Dumping the flow table first would only make
+ * that blackout longer, and reconcile against dialogs that are about to
+ * change.
+ */
+static void sip_resync(struct vq_daemon *dm)
+{
+	if (!dm->sip_resync_due)
+		return;
+	dm->sip_resync_due = 0;
+	/* Without the module, its return resyncs everything anyway. */
+	if (!dm->kf.up)
+		return;
+	dm->sip_resyncs++;
+	vq_info("sip: resyncing flows after the overrun (%" PRIu64 " copies lost so far)",
+		dm->sip_lost_closed + vq_sipsrc_lost(&dm->sip));
+	vq_kflow_resync(&dm->kf, now_real_ns());
+}
+
 static void read_sip(struct vq_daemon *dm)
 {
 	int i, r;
 
 	for (i = 0; i < SIP_BATCH; i++) {
 		r = vq_sipsrc_read(&dm->sip, on_sip_pkt, dm->engine);
-		if (r == -EAGAIN || r == -EINTR)
+		if (r == -EAGAIN) {
+			sip_resync(dm);
+			return;
+		}
+		if (r == -EINTR)
 			return;
 		if (r == -ENOBUFS) {
 			/*
 			 * Copies were lost: dialogs may have missed an answer
-			 * or a BYE. Make the kernel match what we know.
+			 * or a BYE. Make the kernel match what we know, once
+			 * what is still queued has been read.
 			 */
 			dm->sip_overruns++;
 			vq_warn("sip: socket overrun, SIP copies lost (%" PRIu64
-				" overruns so far); resyncing flows", dm->sip_overruns);
-			if (dm->kf.up)
-				vq_kflow_resync(&dm->kf, now_real_ns());
+				" overruns so far); resyncing flows once the queue is read",
+				dm->sip_overruns);
+			if (!dm->sip_resync_due)
+				dm->sip_resync_due = now_mono_ms();
 			continue;
 		}
 		if (r < 0) {
 			vq_err_log("sip: receive: %s; reopening", strerror(-r));
-			vq_sipsrc_close(&dm->sip);
+			close_sip(dm);
 			return;
 		}
 	}
@@ -336,10 +381,10 @@ static void kernel_news(struct vq_daemon *dm, int what)
 	if (what <= 0)
 		return;
 	if (what & VQ_KF_GONE)
-		vq_sipsrc_close(&dm->sip);
+		close_sip(dm);
 	if (what & VQ_KF_BACK) {
 		/* The old group membership died with the old family. */
-		vq_sipsrc_close(&dm->sip);
+		close_sip(dm);
 		open_sip(dm);
 	}
 }
@@ -394,6 +439,9 @@ int vq_daemon_run(struct vq_daemon *dm)
 				kernel_news(dm, vq_kflow_events(&dm->kf, now_real_ns()));
 		}
 		now_ms = now_mono_ms();
+		/* A flood that never lets the queue drain still gets its resync. */
+		if (dm->sip_resync_due && now_ms - dm->sip_resync_due >= RESYNC_WAIT_MS)
+			sip_resync(dm);
 		vq_ctl_service(&dm->ctl, p + n, r > 0 ? nctl : 0, now_ms);
 		if (now_ms >= next_tick) {
 			next_tick = now_ms + 1000;

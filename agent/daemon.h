@@ -38,6 +38,9 @@ struct vq_daemon {
 	uint64_t started_ns;
 	uint64_t reloads, reload_errors;
 	uint64_t sip_overruns, sip_reopens;
+	uint64_t sip_resyncs;		/* run after SIP overruns */
+	uint64_t sip_lost_closed;	/* copies lost on SIP sockets since closed */
+	uint64_t sip_resync_due;	/* mono ms of the overrun owed a resync, 0 */
 	uint64_t last_check_ms;
 	bool detached;
 };

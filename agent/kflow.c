@@ -642,6 +642,18 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* After lost events: a family notice may be among them, so look again. */
+static int events_resync(struct vq_kflow *k, uint64_t now_ns)
+{
+	k->ev_resync_due = false;
+	if (genl_resolve(&k->req, VOICEQOS_GENL_NAME) < 0 ||
+	    k->req.family != k->family_id || !k->up) {
+		vq_kflow_lost(k);
+		return reattach(k, now_ns);
+	}
+	return vq_kflow_resync(k, now_ns) == 0 ? VQ_KF_RESYNCED : 0;
+}
+
 int vq_kflow_events(struct vq_kflow *k, uint64_t now_ns)
 {
 	struct ev_ctx ec = { k, now_ns, 0 };
@@ -650,20 +662,21 @@ int vq_kflow_events(struct vq_kflow *k, uint64_t now_ns)
 	/* Bounded, so that a flood of events cannot starve SIP input. */
 	for (n = 0; n < 64; n++) {
 		r = genl_recv(&k->ev, ev_cb, &ec);
-		if (r == -EAGAIN || r == -EWOULDBLOCK)
+		if (r == -EAGAIN || r == -EWOULDBLOCK) {
+			/*
+			 * The kernel reports the loss before the events still
+			 * queued, which came before it: resync once they are
+			 * read, against dialogs that have seen them.
+			 */
+			if (k->ev_resync_due)
+				ec.what |= events_resync(k, now_ns);
 			break;
+		}
 		if (r == -ENOBUFS) {
-			/* Expiries or a family notice were lost: look again. */
 			k->st.overruns++;
-			vq_warn("kernel: events socket overrun (%" PRIu64 " so far); resyncing",
-				k->st.overruns);
-			if (genl_resolve(&k->req, VOICEQOS_GENL_NAME) < 0 ||
-			    k->req.family != k->family_id || !k->up) {
-				vq_kflow_lost(k);
-				ec.what |= reattach(k, now_ns);
-			} else if (vq_kflow_resync(k, now_ns) == 0) {
-				ec.what |= VQ_KF_RESYNCED;
-			}
+			vq_warn("kernel: events socket overrun (%" PRIu64 " so far); resyncing "
+				"once the queue is read", k->st.overruns);
+			k->ev_resync_due = true;
 			continue;
 		}
 		if (r < 0 && r != -EINTR) {
@@ -678,6 +691,9 @@ int vq_kflow_check(struct vq_kflow *k, uint64_t now_ns)
 {
 	int r;
 
+	/* A flood of events that never drained still gets its resync. */
+	if (k->ev_resync_due)
+		return events_resync(k, now_ns);
 	if (k->up) {
 		/*
 		 * Without nlctrl notifications a reload shows only as a new

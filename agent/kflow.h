@@ -44,6 +44,7 @@ struct vq_kflow {
 	bool up;			/* the voiceqos family is there */
 	uint16_t family_id;
 	uint32_t ctrl_group;		/* nlctrl "notify", 0 if unknown */
+	bool ev_resync_due;		/* events were lost; resync when drained */
 	const struct vq_config *cfg;
 	struct vq_dialogs *d;		/* set once the engine exists */
 	struct vq_kflow_stats st;

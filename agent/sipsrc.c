@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <linux/genetlink.h>
+#include <linux/sock_diag.h>
 #include <linux/voiceqos.h>
 
 #include "log.h"
@@ -94,9 +96,27 @@ int vq_sipsrc_decode(const struct nlmsghdr *nlh, uint16_t family_id,
 	return 0;
 }
 
-int vq_sipsrc_open(struct vq_sipsrc *s)
+int vq_sipsrc_set_rcvbuf(struct vq_sipsrc *s, uint32_t bytes)
 {
-	int sz = VQ_SIPSRC_RCVBUF, r, fd;
+	int fd = genl_fd(&s->g), sz = bytes > INT_MAX / 2 ? INT_MAX / 2 : (int)bytes;
+	socklen_t len = sizeof(sz);
+
+	/* FORCE lifts rmem_max for root; plain SO_RCVBUF is the fallback. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) < 0) {
+		vq_warn("sip socket: SO_RCVBUF %d: %s", sz, strerror(errno));
+		return -errno;
+	}
+	/* What the kernel made of it (doubled, clamped): worth a log line. */
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, &len) < 0)
+		return -errno;
+	s->rcvbuf = sz;
+	return sz;
+}
+
+int vq_sipsrc_open(struct vq_sipsrc *s, uint32_t rcvbuf)
+{
+	int r, fd;
 	uint32_t grp;
 
 	memset(s, 0, sizeof(*s));
@@ -112,10 +132,7 @@ int vq_sipsrc_open(struct vq_sipsrc *s)
 		goto fail;
 	}
 	fd = genl_fd(&s->g);
-	/* FORCE lifts rmem_max for root; plain SO_RCVBUF is the fallback. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) < 0)
-		vq_warn("sip socket: SO_RCVBUF %d: %s", sz, strerror(errno));
+	vq_sipsrc_set_rcvbuf(s, rcvbuf);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	r = genl_subscribe(&s->g, grp);
 	if (r < 0)
@@ -154,6 +171,19 @@ static int read_cb(const struct nlmsghdr *nlh, void *data)
 		rc->fn(rc->ctx, &pkt);
 	}
 	return 0;
+}
+
+uint64_t vq_sipsrc_lost(const struct vq_sipsrc *s)
+{
+	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mem);
+
+	/* sk_drops: what netlink_overrun counted, one per copy not queued. */
+	if (!s->open ||
+	    getsockopt(genl_fd(&s->g), SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
 }
 
 int vq_sipsrc_read(struct vq_sipsrc *s, vq_sipsrc_fn fn, void *ctx)

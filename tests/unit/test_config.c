@@ -82,6 +82,8 @@ static void full(void)
 		!memcmp(c.sip.trusted[2].addr, a4, 4) && c.sip.trusted[3].len == 128 &&
 		!memcmp(c.sip.trusted[3].addr, a6, 16), "config full: trusted",
 		"%u prefixes", c.sip.ntrusted);
+	t_check(c.daemon.sip_rcvbuf == 256 * 1024, "config full: sip_rcvbuf", "%u",
+		c.daemon.sip_rcvbuf);
 	t_check(c.sip.dscp == 26 && c.sip.mirror_rate == 5000, "config full: sip dscp, rate",
 		"%u %u", c.sip.dscp, c.sip.mirror_rate);
 	t_check(c.media.voice_dscp == 44 && c.media.video_dscp == 36 &&
@@ -139,7 +141,8 @@ static void defaults(void)
 
 	vq_config_defaults(&d);
 	t_check(d.daemon.log == VQ_LOG_STDERR && d.daemon.log_level == LOG_INFO &&
-		!strcmp(d.daemon.socket, VQ_DEFAULT_SOCKET) && d.sip.nports == 1 &&
+		!strcmp(d.daemon.socket, VQ_DEFAULT_SOCKET) &&
+		d.daemon.sip_rcvbuf == 16 * 1024 * 1024 && d.sip.nports == 1 &&
 		d.sip.ports[0] == 5060 && d.sip.ntrusted == 0 && d.sip.dscp == 24 &&
 		d.sip.mirror_rate == 1000 && d.media.voice_dscp == 46 &&
 		d.media.video_dscp == 34 && d.media.image_dscp == 46 &&
@@ -270,6 +273,18 @@ static void values(void)
 		  "107 bytes, a unix socket path's limit)" },
 		{ "[daemon]\nsocket = /" A50 A50 "aaaaaa\n", NULL },
 		{ "[daemon]\nsocket =\n", "2: [daemon] socket: empty value" },
+		{ "[daemon]\nsip_rcvbuf = 4095\n", "2: [daemon] sip_rcvbuf: bad value "
+		  "'4095' (4096-536870912 bytes, or a number with K or M)" },
+		{ "[daemon]\nsip_rcvbuf = 513M\n", "2: [daemon] sip_rcvbuf: bad value "
+		  "'513M' (4096-536870912 bytes, or a number with K or M)" },
+		{ "[daemon]\nsip_rcvbuf = 16MB\n", "2: [daemon] sip_rcvbuf: bad value "
+		  "'16MB' (4096-536870912 bytes, or a number with K or M)" },
+		{ "[daemon]\nsip_rcvbuf = K\n", "2: [daemon] sip_rcvbuf: bad value "
+		  "'K' (4096-536870912 bytes, or a number with K or M)" },
+		{ "[daemon]\nsip_rcvbuf = -4k\n", "2: [daemon] sip_rcvbuf: bad value "
+		  "'-4k' (4096-536870912 bytes, or a number with K or M)" },
+		{ "[daemon]\nsip_rcvbuf = 4096\n", NULL },
+		{ "[daemon]\nsip_rcvbuf = 512M\n", NULL },
 		{ "[sip]\nports = 0\n", "2: [sip] ports: bad value '0' (a port is 1-65535)" },
 		{ "[sip]\nports = 65536\n",
 		  "2: [sip] ports: bad value '65536' (a port is 1-65535)" },

@@ -15,7 +15,13 @@
 #   - a bad config is refused at start (FILE:LINE, exit 1, kernel untouched); SIGHUP with
 #     a bad file keeps the old config and logs FILE:LINE;
 #   - rmmod + insmod mid-call under a running daemon: it notices, re-applies its config
-#     and installs the call's flows again, which the BYE removes.
+#     and installs the call's flows again, which the BYE removes;
+#   - SIP socket overrun: with `sip_rcvbuf = 4K` (applied by SIGHUP) and the daemon
+#     stopped, a burst of SIP copies overflows its socket; after SIGCONT it counts the
+#     overrun and the lost copies and resyncs, which puts back a live call's flow that
+#     was deleted meanwhile and removes a tagged flow no call wants (a foreign one
+#     stays); a whole call made while it was stopped left nothing; the live call's BYE
+#     and a call made afterwards work as usual.
 #
 # Bench figures (printed, not asserted): answer -> flow installed latency p50/p99 from
 # the daemon's debug log, and RTP packets that left rtr before their flow existed.
@@ -48,12 +54,14 @@ trap cleanup EXIT
 
 # ---- helpers --------------------------------------------------------------------------
 
+# write_conf [DAEMON_KEY_LINE]: the suite's config, plus one [daemon] line.
 write_conf() {
 	cat >"$CONF" <<-EOC
 	# tests/vm/agent.sh
 	[daemon]
 	log_level = debug
 	socket = $SOCK
+	${1:-}
 	[sip]
 	ports = 5060 5070
 	EOC
@@ -388,6 +396,134 @@ case_bench() {
 	emit "# bench: RTP packets that passed rtr before their flow existed: $early of $sent ($((pol1 - pol0)) policed)"
 }
 
+# ctl_field JQ_PATH: one number from the daemon's status.
+ctl_field() { ctl status | jq "$1"; }
+
+# reload_conf [DAEMON_KEY_LINE]: rewrite the config, SIGHUP, wait until it is applied.
+reload_conf() {
+	local before i
+	before=$(ctl_field .daemon.reloads)
+	write_conf "${1:-}"
+	pp kill -HUP "$(dpid)"
+	for ((i = 0; i < 50; i++)); do
+		[[ $(ctl_field .daemon.reloads) -gt $before ]] && return 0
+		sleep 0.1
+	done
+	echo "the daemon did not reload" >&2
+	return 1
+}
+
+# The SIP copy socket overflows while the daemon is stopped (SIGSTOP) with a 4 KiB
+# receive buffer (8 KiB as the kernel counts, a handful of copies). Ordering makes it
+# deterministic: a burst of OPTIONS to wan:5070 (a SIP port nobody listens on) fills
+# the socket first; from the first drop on, the kernel queues nothing more for it until
+# it is read empty, so every copy of call B (complete while the daemon is stopped) is
+# lost. Call A, up across the stop, is the one whose flows the resync must repair.
+STALE_COOKIE=6196953087261802751	# 0x56000000000000ff: tagged, no call has it
+case_overrun() {
+	local ov0 rs0 ra0 rr0 add0 i n0 f t0 t1 t2 t3 pause=25
+	kill -0 "$(dpid)" 2>/dev/null || { write_conf; daemon_start; }
+	reload_conf "sip_rcvbuf = 4K"
+	# One jq run per status (jq is slow to start under TCG): J[sip.rcvbuf] etc.
+	jload "$(ctl status)"
+	note "sip: rcvbuf ${J[sip.rcvbuf]} overruns ${J[sip.overruns]} lost ${J[sip.lost]}"
+	# The kernel doubles it (its own bookkeeping); the default would be 32 MiB.
+	((${J[sip.rcvbuf]} <= 16384)) || fail "sip_rcvbuf not applied: rcvbuf ${J[sip.rcvbuf]}"
+	ov0=${J[sip.overruns]} rs0=${J[sip.resyncs]}
+	ra0=${J[kernel.resync_added]} rr0=${J[kernel.resync_removed]}
+	n0=$(grep -c 'kernel: resync:' "$DLOG" || true)
+	# The module's mirror policer must let the whole burst through.
+	vq config set mirror-burst 1000 >/dev/null
+	uas_start 3
+	# Call A: up across the stop; its BYE must come after the checks below (checked).
+	uac_run /bin/true $((pause * 1000)) &
+	UAC_PID=$!
+	wait_flows 4 20 || fail "call A got no flows"
+	t0=$(date +%s%N)
+	# A failure below must not leave the daemon stopped for the next cases.
+	trap 'kill -CONT "$(dpid)" 2>/dev/null; kill_jobs' EXIT
+	pp kill -STOP "$(dpid)"
+	# While it is stopped: call A loses its RTP flow towards the UAS, and a tagged
+	# flow of no call (what a lost BYE of an unknown call leaves) and a foreign
+	# one (an admin's) appear.
+	vq flow del dst "$WAN4:6000" src any
+	vq flow add dst "$WAN4:7000" src any cookie "$STALE_COOKIE" dscp ef >/dev/null
+	vq flow add dst "$WAN4:7002" src any cookie 42 dscp ef >/dev/null
+	t1=$(date +%s%N)
+	pretty LAN "60 x OPTIONS -> $WAN4:5070"
+	ip netns exec "$NS_LAN" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(60):
+    m = ("OPTIONS sip:%s:5070 SIP/2.0\r\nVia: SIP/2.0/UDP %s:5099;branch=z9hG4bK-ovr%d\r\n"
+         "From: <sip:probe@%s>;tag=ovr%d\r\nTo: <sip:%s>\r\nCall-ID: ovr-%d@%s\r\n"
+         "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n") % (
+         sys.argv[2], sys.argv[1], i, sys.argv[1], i, sys.argv[2], i, sys.argv[1])
+    s.sendto(m.encode(), (sys.argv[2], 5070))' "$LAN4" "$WAN4"
+	# Call B, complete (INVITE, 200, ACK, BYE) while the daemon is stopped.
+	pretty LAN "sipp uac (call B) -> $WAN4 -p 5062 -d 200"
+	VQ_RTP_HOOK=/bin/true ip netns exec "$NS_LAN" timeout -k 2 60 sipp "$WAN4:5060" \
+		-sf "$UAC_XML" -i "$LAN4" -p 5062 -mp 8100 -d 200 -m 1 -nostdin -trace_err \
+		-error_file "$TMPD/uacb.err" >"$TMPD/uacb.out" 2>&1 ||
+		fail "call B failed: $(tail -3 "$TMPD/uacb.out")"
+	t2=$(date +%s%N)
+	pp kill -CONT "$(dpid)"
+	for ((i = 0; i < 100; i++)); do
+		# The resync's own summary line comes last.
+		(($(grep -c 'kernel: resync:' "$DLOG" || true) > n0)) && break
+		sleep 0.1
+	done
+	grep -E 'sip: (socket overrun|resyncing)|kernel: resync:' "$DLOG" | tail -n 3
+	jload "$(ctl status)"
+	vqq --json flow list >"$TMPD/flows.json"
+	t3=$(date +%s%N)
+	note "ms after call A's flows: tampered $(((t1 - t0) / 1000000)), call B done" \
+		"$(((t2 - t0) / 1000000)), resynced and checked $(((t3 - t0) / 1000000))"
+	# Call A's BYE must not have come while the daemon was stopped: it would be lost.
+	(((t3 - t0) / 1000000 < pause * 1000 - 2000)) ||
+		fail "too slow: the checks ended $(((t3 - t0) / 1000000)) ms after call A's" \
+			"answer, its BYE comes after $pause s"
+	note "sip: overruns ${J[sip.overruns]} lost ${J[sip.lost]} resyncs ${J[sip.resyncs]};" \
+		"kernel: resync_added ${J[kernel.resync_added]} resync_removed ${J[kernel.resync_removed]}"
+	((${J[sip.overruns]} > ov0)) || fail "no overrun counted (sip.overruns ${J[sip.overruns]})"
+	((${J[sip.resyncs]} > rs0)) || fail "no resync after the overrun (sip.resyncs ${J[sip.resyncs]})"
+	# 60 OPTIONS and call B's 6 messages, of which a handful of copies fit.
+	((${J[sip.lost]} >= 40)) || fail "only ${J[sip.lost]} copies counted as lost"
+	grep -q 'sip: socket overrun, SIP copies lost' "$DLOG" || fail "no overrun line in the log"
+	grep -q 'sip: resyncing flows after the overrun' "$DLOG" || fail "no resync line in the log"
+	((${J[kernel.resync_added]} > ra0 && ${J[kernel.resync_removed]} > rr0)) ||
+		fail "the resync repaired nothing: added ${J[kernel.resync_added]} (was $ra0)," \
+			"removed ${J[kernel.resync_removed]} (was $rr0)"
+	# Only call A is known: every copy of call B was lost.
+	((${J[daemon.calls]} == 1)) || fail "calls after the overrun: $(calls_json)"
+	# Call A's four flows again, the stale one gone, the foreign one untouched.
+	f=$(jq -r -s 'map(if type == "array" then .[] else . end) |
+		"\(map(select(.cookie != null and
+			(.cookie / 72057594037927936 | floor) == 86)) | length)" +
+		" \(map(select(.dst_port == 6000)) | length)" +
+		" \(map(select(.dst_port == 7000)) | length)" +
+		" \(map(select(.dst_port == 7002)) | length)"' "$TMPD/flows.json")
+	note "agent flows, :6000, :7000 (stale), :7002 (foreign): $f"
+	[[ $f == "4 1 0 1" ]] || fail "flows after the resync (agent, :6000, :7000, :7002): $f"
+	# A's BYE, read normally again, removes A's flows; nothing of B is left.
+	wait "$UAC_PID" || fail "call A failed: $(tail -3 "$TMPD/uac.out")"
+	wait_flows 0 5 || fail "flows left after call A's BYE: $(our_flows)"
+	# A call after the overrun gets its flows, and its BYE removes them.
+	add0=$(ctl_field .kernel.adds)
+	uac_run /bin/true 1000 &
+	UAC_PID=$!
+	wait_flows 4 15 || fail "call C got no flows"
+	wait "$UAC_PID" || fail "call C failed: $(tail -3 "$TMPD/uac.out")"
+	wait_flows 0 5 || fail "flows left after call C's BYE: $(our_flows)"
+	jload "$(ctl status)"
+	((${J[kernel.adds]} >= add0 + 4 && ${J[daemon.calls]} == 0)) ||
+		fail "after call C: adds ${J[kernel.adds]} (was $add0), calls ${J[daemon.calls]}"
+	vq flow del cookie 42 >/dev/null
+	vq config set mirror-burst 64 >/dev/null
+	reload_conf
+	(($(ctl_field .sip.rcvbuf) >= 16777216)) || fail "the default buffer did not come back"
+}
+
 case_dmesg_clean() {
 	local bad
 	bad=$(dmesg_bad 0)
@@ -403,6 +539,7 @@ run_case restart_adopt case_restart_adopt
 run_case sighup case_sighup
 run_case bench case_bench
 run_case module_reload case_module_reload
+run_case overrun case_overrun
 case_daemon_exit() {
 	daemon_stop
 	grep -q 'exiting; installed flows stay' "$DLOG" || fail "no exit line in the log"
