@@ -255,7 +255,7 @@ case_call() {
 	uac_run "$hook" 12000 &
 	UAC_PID=$!
 	wait_file_lines "$TMPD/gen.done" 1 30 || fail "rtpgen did not run from the 200's action"
-	# The call is still up (12 s pause after ACK: room for a slow, loaded TCG host): the CLI view and its flows.
+	# The call is still up (12 s pause after ACK, room for a loaded host): CLI view, flows.
 	cj=$(calls_json)
 	our_flows >"$TMPD/flows.json"
 	sent=$(kv "$TMPD/gen.out" packets)
