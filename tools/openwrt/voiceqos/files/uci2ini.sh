@@ -35,7 +35,7 @@ set -f
 SECTIONS='daemon sip media kernel dialog'
 keys_of() {
 	case $1 in
-	daemon) echo 'log log_level socket' ;;
+	daemon) echo 'log log_level socket sip_rcvbuf' ;;
 	sip) echo 'ports trusted dscp mirror_rate' ;;
 	media) echo 'voice_dscp video_dscp image_dscp link unknown_audio_kbps video_kbps' \
 		'image_kbps opus_kbps rtcp_percent' ;;
