@@ -26,6 +26,7 @@ PACKAGES=(
 	libosip2-dev libinih-dev libpcap-dev libnl-route-3-dev sip-tester tshark
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-mipsel-linux-gnu
 	libc6-dev-mips-cross qemu-user musl-tools shellcheck
+	clang gnuplot-nox dkms python3-jsonschema python3-prometheus-client
 )
 
 say() { echo "deps: $*"; }
