@@ -25,12 +25,15 @@ double vq_r_factor(double delay_ms, double jitter_ms, double loss_pct)
 
 double vq_mos_from_r(double r)
 {
-	/* The cubic dips below 1 for small R and is not defined past 100. */
+	double mos;
+
+	/* The cubic dips below 1 for R under ~6.5 and is not defined past 100. */
 	if (!(r > 0))
 		return 1.0;
 	if (r >= 100)
 		return 4.5;
-	return 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
+	mos = 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r);
+	return mos < 1.0 ? 1.0 : mos;
 }
 
 double vq_mos(double delay_ms, double jitter_ms, double loss_pct)
