@@ -37,13 +37,14 @@
 #define VQ_LEAF_BEST_EFFORT	0x56300000U	/* 5630: */
 
 /*
- * Rates are bit/s. HTB's rate tables and libnl's buffer arithmetic take
- * bytes/s in 32 bits, so a link faster than VQ_SHAPER_MAX_BPS (~34.3
- * Gbit/s) is refused; no class is given less than VQ_SHAPER_MIN_BPS
- * (HTB's own 8 kbit floor in tc, and one small packet per 100 ms).
+ * Rates are bit/s. libnl-route-3 builds HTB's rate tables and burst
+ * times from a rate in bytes/s held in an int (rtnl_tc_calc_txtime), so a
+ * link faster than VQ_SHAPER_MAX_BPS (INT32_MAX bytes/s, ~17.2 Gbit/s) is
+ * refused; no class is given less than VQ_SHAPER_MIN_BPS (tc's usual 8
+ * kbit floor: one small packet per 100 ms).
  */
 #define VQ_SHAPER_MIN_BPS	8000ULL
-#define VQ_SHAPER_MAX_BPS	(0xffffffffULL * 8)
+#define VQ_SHAPER_MAX_BPS	(0x7fffffffULL * 8)
 /* Link framing bytes per packet (VQ_L2_* in bandwidth.h; any up to this). */
 #define VQ_SHAPER_MAX_OVERHEAD	256U
 /* IFNAMSIZ, without <net/if.h> (it clashes with <linux/if.h>). */
