@@ -7,7 +7,8 @@
  *
  *   "calls"       -> JSON {"calls":[...],...}
  *   "calls text"  -> the human table `voiceqos calls` prints
- *   "status"      -> JSON: daemon, engine and kernel counters
+ *   "status"      -> JSON: daemon, engine and kernel counters, links
+ *   "monitor"     -> kept open: one JSON line per event (vq_ctl_broadcast)
  *
  * An unknown request gets {"error":"..."}. The server is non-blocking and
  * lives in the daemon's poll loop: a bounded number of clients, each with
@@ -31,7 +32,15 @@ enum vq_ctl_req {
 	VQ_CTL_CALLS,
 	VQ_CTL_CALLS_TEXT,
 	VQ_CTL_STATUS,
+	VQ_CTL_MONITOR,
 };
+
+/*
+ * Events a monitor client has not read yet, at most: a client that falls
+ * this far behind is dropped (and logged) rather than let the daemon's
+ * memory grow or the daemon wait for it.
+ */
+#define VQ_CTL_MONITOR_BUF (64 * 1024)
 
 /*
  * Parses a request of n bytes (newline optional, CR tolerated). Returns
@@ -50,6 +59,8 @@ struct vq_ctl_client {
 	size_t inlen;
 	char *out;		/* reply, once built */
 	size_t outlen, outoff;
+	bool monitor;		/* streaming events; out is a growing queue */
+	size_t outcap;
 };
 
 struct vq_ctl {
@@ -59,6 +70,7 @@ struct vq_ctl {
 	vq_ctl_fn fn;
 	void *ctx;
 	uint64_t served, refused;
+	uint64_t monitor_dropped;	/* slow monitor clients dropped */
 };
 
 /*
@@ -74,5 +86,13 @@ int vq_ctl_pollfds(const struct vq_ctl *c, struct pollfd *p);
 /* Handles what poll reported for those entries, and client deadlines. */
 void vq_ctl_service(struct vq_ctl *c, const struct pollfd *p, int n,
 		    uint64_t now_ms);
+
+/*
+ * One event line (with its newline) queued to every monitor client and
+ * sent as far as the socket takes it now; never blocks.
+ */
+void vq_ctl_broadcast(struct vq_ctl *c, const char *line, size_t len);
+/* Monitor clients connected now. */
+unsigned int vq_ctl_monitors(const struct vq_ctl *c);
 
 #endif
