@@ -20,6 +20,8 @@ static const struct {
 	{ "calls text", VQ_CTL_CALLS_TEXT },
 	{ "status", VQ_CTL_STATUS },
 	{ "monitor", VQ_CTL_MONITOR },
+	{ "status text", VQ_CTL_STATUS_TEXT },
+	{ "monitor text", VQ_CTL_MONITOR_TEXT },
 };
 
 enum vq_ctl_req vq_ctl_parse(const char *buf, size_t n, bool *complete)
@@ -195,20 +197,21 @@ static void build_reply(struct vq_ctl *c, struct vq_ctl_client *cl,
 		drop(cl);
 		return;
 	}
-	if (req == VQ_CTL_MONITOR) {
+	if (req == VQ_CTL_MONITOR || req == VQ_CTL_MONITOR_TEXT) {
 		/* No reply: the events follow as they happen, without a deadline. */
 		fclose(f);
 		free(cl->out);
 		cl->out = NULL;
 		cl->outlen = cl->outoff = cl->outcap = 0;
 		cl->monitor = true;
+		cl->text = req == VQ_CTL_MONITOR_TEXT;
 		cl->deadline_ms = UINT64_MAX;
 		c->served++;
 		return;
 	}
 	if (req == VQ_CTL_BAD) {
 		fputs("{\"error\":\"unknown request (calls, calls text, status, "
-		      "monitor)\"}\n", f);
+		      "status text, monitor, monitor text)\"}\n", f);
 	} else if (c->fn(c->ctx, req, f) < 0) {
 		/* Whatever was written is incomplete: replace it. */
 		fflush(f);
@@ -289,15 +292,22 @@ static void write_monitor(struct vq_ctl_client *cl)
 	}
 }
 
-void vq_ctl_broadcast(struct vq_ctl *c, const char *line, size_t len)
+void vq_ctl_broadcast(struct vq_ctl *c, const char *json, size_t jlen,
+		      const char *text, size_t tlen)
 {
 	int i;
 
 	for (i = 0; i < VQ_CTL_MAX_CLIENTS; i++) {
 		struct vq_ctl_client *cl = &c->cl[i];
+		const char *line = json;
+		size_t len = jlen;
 
 		if (cl->fd < 0 || !cl->monitor)
 			continue;
+		if (cl->text) {
+			line = text;
+			len = tlen;
+		}
 		if (cl->outlen + len > VQ_CTL_MONITOR_BUF) {
 			c->monitor_dropped++;
 			vq_warn("control: a monitor client left %zu bytes of events unread; "

@@ -8,7 +8,9 @@
  *   "calls"       -> JSON {"calls":[...],...}
  *   "calls text"  -> the human table `voiceqos calls` prints
  *   "status"      -> JSON: daemon, engine and kernel counters, links
+ *   "status text" -> the human form `voiceqos status` prints
  *   "monitor"     -> kept open: one JSON line per event (vq_ctl_broadcast)
+ *   "monitor text" -> the same events as aligned human lines
  *
  * An unknown request gets {"error":"..."}. The server is non-blocking and
  * lives in the daemon's poll loop: a bounded number of clients, each with
@@ -33,6 +35,8 @@ enum vq_ctl_req {
 	VQ_CTL_CALLS_TEXT,
 	VQ_CTL_STATUS,
 	VQ_CTL_MONITOR,
+	VQ_CTL_STATUS_TEXT,
+	VQ_CTL_MONITOR_TEXT,
 };
 
 /*
@@ -60,6 +64,7 @@ struct vq_ctl_client {
 	char *out;		/* reply, once built */
 	size_t outlen, outoff;
 	bool monitor;		/* streaming events; out is a growing queue */
+	bool text;		/* monitor: the human lines */
 	size_t outcap;
 };
 
@@ -88,10 +93,12 @@ void vq_ctl_service(struct vq_ctl *c, const struct pollfd *p, int n,
 		    uint64_t now_ms);
 
 /*
- * One event line (with its newline) queued to every monitor client and
- * sent as far as the socket takes it now; never blocks.
+ * One event, as a JSON line and as a human line (each with its newline),
+ * queued to every monitor client in its form and sent as far as the
+ * socket takes it now; never blocks.
  */
-void vq_ctl_broadcast(struct vq_ctl *c, const char *line, size_t len);
+void vq_ctl_broadcast(struct vq_ctl *c, const char *json, size_t jlen,
+		      const char *text, size_t tlen);
 /* Monitor clients connected now. */
 unsigned int vq_ctl_monitors(const struct vq_ctl *c);
 

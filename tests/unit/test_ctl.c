@@ -120,7 +120,7 @@ static void monitor(struct vq_ctl *c, const char *path)
 		serve(c, 1);
 	t_check(vq_ctl_monitors(c) == 2, "ctl_monitor_two_clients", "%u",
 		vq_ctl_monitors(c));
-	vq_ctl_broadcast(c, line, sizeof(line) - 1);
+	vq_ctl_broadcast(c, line, sizeof(line) - 1, "x\n", 2);
 	for (i = 0; i < 100 && got < sizeof(line) - 1; i++) {
 		serve(c, 1);
 		r = read(fast, buf + got, sizeof(buf) - got);
@@ -140,7 +140,7 @@ static void monitor(struct vq_ctl *c, const char *path)
 	want = 0;
 	got = 0;
 	for (i = 0; i < 1000 && vq_ctl_monitors(c) == 2; i++) {
-		vq_ctl_broadcast(c, big, sizeof(big));
+		vq_ctl_broadcast(c, big, sizeof(big), big, sizeof(big));
 		want += sizeof(big);
 		serve(c, 1);
 		while ((r = read(fast, buf, sizeof(buf))) > 0)
@@ -181,6 +181,8 @@ T_SUITE(ctl)
 	parse_case("ctl_parse_calls_text", "calls text\n", VQ_CTL_CALLS_TEXT, true);
 	parse_case("ctl_parse_status", "status\n", VQ_CTL_STATUS, true);
 	parse_case("ctl_parse_monitor", "monitor\n", VQ_CTL_MONITOR, true);
+	parse_case("ctl_parse_monitor_text", "monitor text\n", VQ_CTL_MONITOR_TEXT, true);
+	parse_case("ctl_parse_status_text", "status text\n", VQ_CTL_STATUS_TEXT, true);
 	parse_case("ctl_parse_incomplete", "cal", VQ_CTL_BAD, false);
 	parse_case("ctl_parse_unknown", "flush\n", VQ_CTL_BAD, true);
 	parse_case("ctl_parse_prefix", "callsx\n", VQ_CTL_BAD, true);
