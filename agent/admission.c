@@ -160,8 +160,15 @@ void vq_adm_update(struct vq_adm *a, uint64_t cookie, const uint64_t need[VQ_NDI
 	for (d = 0; d < VQ_NDIRS; d++)
 		want[d] = a->link[d].on ? need[d] : 0;
 	memcpy(c->need, want, sizeof(c->need));
-	if (!has_flows && c->state == VQ_ADM_NONE) {
-		out->after = VQ_ADM_NONE;
+	/*
+	 * No flows left (all expired, or deleted by a change): nothing to
+	 * hold, but the call keeps its state; its next flows are decided as
+	 * growth (admitted) or again (over budget).
+	 */
+	if (!has_flows) {
+		if (c->state == VQ_ADM_ADMITTED)
+			hold(a, c, zero, out);
+		out->after = c->state;
 		return;
 	}
 	if (fits(a, c, want)) {

@@ -81,7 +81,8 @@ bool vq_adm_configure(struct vq_adm *a, const struct vq_config *cfg,
 /*
  * The call's needs changed: need[d] bit/s on link d (0 where it needs
  * nothing or the link is not shaped); has_flows false while it has none.
- * Creates the call on first use.
+ * Creates the call on first use. A call left without flows keeps its
+ * state and holds nothing.
  */
 void vq_adm_update(struct vq_adm *a, uint64_t cookie, const uint64_t need[VQ_NDIRS],
 		   bool has_flows, struct vq_adm_change *out);

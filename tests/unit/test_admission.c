@@ -204,6 +204,25 @@ static void decisions(void)
 		"admission: over call admitted at a change that fits", "%s %llu",
 		vq_adm_state_name(ch.after), (unsigned long long)a.link[1].reserved);
 
+	/* every flow expired: nothing held, the state stays */
+	{
+		uint64_t none[VQ_NDIRS] = { 0, 0 };
+
+		vq_adm_update(&a, 6, none, false, &ch);
+		t_check(ch.after == VQ_ADM_ADMITTED && ch.delta[0] == -40000 &&
+			a.link[0].reserved == 10000, "admission: no flows left, admitted, "
+			"nothing held", "%s delta %lld", vq_adm_state_name(ch.after),
+			(long long)ch.delta[0]);
+		vq_adm_update(&a, 2, none, false, &ch);
+		t_check(ch.after == VQ_ADM_OVER && ch.delta[0] == 0,
+			"admission: no flows left, over budget stays over", "%s",
+			vq_adm_state_name(ch.after));
+		t_check(update(&a, 6, 40000, 40000, &ch) == VQ_ADM_ADMITTED &&
+			a.link[0].reserved == 50000, "admission: flows back, held again",
+			"%s %llu", vq_adm_state_name(ch.after),
+			(unsigned long long)a.link[0].reserved);
+	}
+
 	/* profile boundary: 50% daytime, then night again below what is held */
 	vq_adm_configure(&a, &c, &day);
 	t_check(a.link[0].budget == 500000 && a.link[0].reserved == 50000,
