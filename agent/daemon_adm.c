@@ -625,6 +625,10 @@ void vq_daemon_adm_reload(struct vq_daemon *dm, const struct vq_config *old)
 				set_voice(dm, d, dm->adm.link[d].reserved);
 		}
 		dm->adm_st.budget_changes++;
+		vq_info("admission: reload: budget up %" PRIu64 " bit/s, down %" PRIu64
+			" bit/s, reserved up %" PRIu64 ", down %" PRIu64 " (calls kept)",
+			dm->adm.link[0].budget, dm->adm.link[1].budget,
+			dm->adm.link[0].reserved, dm->adm.link[1].reserved);
 		emit(dm, &(struct event){ .name = "budget_changed", .budget = true });
 	}
 }
