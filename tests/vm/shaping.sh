@@ -194,7 +194,8 @@ check_voice() {
 	jq -e --argjson u "$up" --argjson d "$down" '.links | length == 2 and
 		(map(select(.dir == "up"))[0].reserved_bps == $u) and
 		(map(select(.dir == "down"))[0].reserved_bps == $d)' <<<"$st" >/dev/null ||
-		fail "status reserved: $(jq -c '[.links[] | {dir, reserved_bps}]' <<<"$st"), want up $up down $down"
+		fail "status reserved: $(jq -c '[.links[] | {dir, reserved_bps}]' <<<"$st")," \
+			"want up $up down $down"
 	want=$((up > FLOOR ? up : FLOOR))
 	[[ $(tc_rate_bps wan 10) == "$want" ]] ||
 		fail "wan voice class rate $(tc_rate_bps wan 10) bit/s, want $want"
@@ -289,7 +290,8 @@ case_over_budget() {
 	b30=$(tc_class wan 30 bytes)
 	rtp 100 6100 200
 	sleep 0.5
-	note "voice +$(($(tc_class wan 10 bytes) - b10)) best effort +$(($(tc_class wan 30 bytes) - b30)) bytes"
+	note "voice +$(($(tc_class wan 10 bytes) - b10))," \
+		"best effort +$(($(tc_class wan 30 bytes) - b30)) bytes"
 	(($(tc_class wan 30 bytes) - b30 >= 100 * 200)) ||
 		fail "over-budget RTP not in 5651:30 (+$(($(tc_class wan 30 bytes) - b30)) bytes)"
 	(($(tc_class wan 10 bytes) == b10)) ||
