@@ -227,12 +227,12 @@ case_start() {
 	local cg
 	write_conf
 	daemon_start
-	rtr tc qdisc show dev wan | grep -q '^qdisc htb 5651: root' ||
+	rtr tc qdisc show dev wan | grep '^qdisc htb 5651: root' >/dev/null ||
 		fail "no HTB 5651: on wan: $(rtr tc qdisc show dev wan)"
-	rtr tc qdisc show dev lan | grep -q '^qdisc htb 5651: root'
+	rtr tc qdisc show dev lan | grep '^qdisc htb 5651: root' >/dev/null
 	# The other interfaces are not ours to touch.
-	! rtr tc qdisc show dev lo | grep -q 5651: || fail "lo was touched"
-	! lan tc qdisc show dev eth0 | grep -q 5651: || fail "lan eth0 was touched"
+	! rtr tc qdisc show dev lo | grep 5651: >/dev/null || fail "lo was touched"
+	! lan tc qdisc show dev eth0 | grep 5651: >/dev/null || fail "lan eth0 was touched"
 	[[ $(tc_class wan 10 prio) == 0 && $(tc_class wan 20 prio) == 1 &&
 		$(tc_class wan 30 prio) == 2 ]] ||
 		fail "class prios: $(rtr tc class show dev wan)"
@@ -378,8 +378,8 @@ case_stop() {
 	call_wait b 150 || fail "call b: $(tail -3 "$TMPD/b.uac.out")"
 	check_voice 0 0
 	daemon_stop
-	! rtr tc qdisc show dev wan | grep -q 5651: || fail "tree left on wan"
-	! rtr tc qdisc show dev lan | grep -q 5651: || fail "tree left on lan"
+	! rtr tc qdisc show dev wan | grep 5651: >/dev/null || fail "tree left on wan"
+	! rtr tc qdisc show dev lan | grep 5651: >/dev/null || fail "tree left on lan"
 }
 
 run_case module_load case_module_load
