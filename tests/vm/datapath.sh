@@ -378,6 +378,33 @@ case_rtcp_report() {
 	[[ ${J[rtcp_report.packets]} == 1 && ${J[stats.ssrc]} == null ]]
 }
 
+# `stats --prometheus` read by the Prometheus client library's own parser: every kernel
+# counter present once, with HELP and TYPE, values equal to /proc/net/voiceqos/stats.
+case_prometheus() {
+	local out
+	vqq stats --prometheus >"$TMPD/prom"
+	out=$(/usr/bin/python3 - "$TMPD/prom" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = list(text_string_to_metric_families(open(sys.argv[1]).read()))
+names = [f.name for f in fams]
+assert len(names) == len(set(names)), names
+for f in fams:
+    assert f.documentation, f.name
+    assert len(f.samples) == 1, f.name
+    s = f.samples[0]
+    print(f.name, f.type, s.name, int(s.value))
+PY
+	)
+	note "$(wc -l <<<"$out") families"
+	[[ $(wc -l <<<"$out") == 12 ]]
+	# The parser strips _total from a counter family's name, not from its sample.
+	grep -qx 'voiceqos_packets counter voiceqos_packets_total [0-9]*' <<<"$out"
+	[[ $(awk '$1 == "voiceqos_flows" { print $2 }' <<<"$out") == gauge ]]
+	[[ $(awk '$1 == "voiceqos_max_flows" { print $4 }' <<<"$out") == "$(stat_value max_flows)" ]]
+	[[ $(awk '$1 == "voiceqos_flows" { print $4 }' <<<"$out") == "$(stat_value flows)" ]]
+}
+
 # A stream at twice its reservation: policed bytes = sent - rate*T/8 - burst (within 3%),
 # and the demoted packets carry the fallback DSCP at the receiver.
 case_policer() {
@@ -740,6 +767,7 @@ run_case mark case_mark
 run_case loss case_loss
 run_case jitter case_jitter
 run_case rtcp_report case_rtcp_report
+run_case prometheus case_prometheus
 run_case policer case_policer
 run_case wildcard_latch case_wildcard_latch
 run_case expiry case_expiry
