@@ -405,6 +405,30 @@ PY
 	[[ $(awk '$1 == "voiceqos_flows" { print $4 }' <<<"$out") == "$(stat_value flows)" ]]
 }
 
+# Every --json output the kernel-facing commands print, against the published schema
+# (Documentation/schema/voiceqos.schema.json), with the flows left by the cases before.
+case_json_schema() {
+	local chk=$REPO/tests/schema/check.py
+	vq flow add dst "$WAN4:5031" src "$LAN4:4031" dscp ef rate 100k clock 8000
+	vq flow add dst "[$WAN6]:5032" src any mark 7/0xff timeout 30 rtcp
+	vqq --json flow list >"$TMPD/fl"
+	[[ $(jq length "$TMPD/fl") -ge 2 ]]
+	"$chk" flow_list "$TMPD/fl"
+	vqq --json flow get dst "$WAN4:5031" src "$LAN4:4031" | "$chk" flow_get
+	vqq --json stats | "$chk" stats
+	vqq --json config get | "$chk" config_get
+	rtr timeout -k 2 20 "$VQOS_BIN" --json listen events count 1 timeout 12 >"$TMPD/ev" &
+	sleep 1
+	vq flow add dst "$WAN4:5033" timeout 1
+	wait
+	[[ $(jq -r .event "$TMPD/ev") == flow_expired ]]
+	"$chk" --lines listen_event "$TMPD/ev"
+	# The schema must be able to say no.
+	if jq -c '.[0] + {surprise: 1}' "$TMPD/fl" | "$chk" flow_get >/dev/null; then
+		fail "the schema accepted an unknown key"
+	fi
+}
+
 # A stream at twice its reservation: policed bytes = sent - rate*T/8 - burst (within 3%),
 # and the demoted packets carry the fallback DSCP at the receiver.
 case_policer() {
@@ -768,6 +792,7 @@ run_case loss case_loss
 run_case jitter case_jitter
 run_case rtcp_report case_rtcp_report
 run_case prometheus case_prometheus
+run_case json_schema case_json_schema
 run_case policer case_policer
 run_case wildcard_latch case_wildcard_latch
 run_case expiry case_expiry
