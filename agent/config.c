@@ -42,6 +42,7 @@ enum ktype {
 	K_RATE,		/* uint64_t bit/s (vq_parse_rate), 0 or [min, max] */
 	K_BUDGET,	/* struct vq_budget */
 	K_PROFILE,	/* repeatable: one struct vq_profile each */
+	K_MOS,		/* 1.0-4.5, two decimals at most: uint32_t x 100 */
 };
 
 struct key {
@@ -103,6 +104,10 @@ static const struct key keys[] = {
 	  4294967295u, NULL },
 	{ "voice", "budget", K_BUDGET, OFF(voice.budget), 0, 0, NULL },
 	{ "voice", "profile", K_PROFILE, OFF(voice.profiles), 0, 0, NULL },
+	{ "quality", "mos_threshold", K_MOS, OFF(quality.mos_threshold), 100, 450,
+	  NULL },
+	{ "quality", "link_delay", K_U32, OFF(quality.link_delay), 0, 10000, "ms" },
+	{ "quality", "interval", K_U32, OFF(quality.interval), 1, 60, "s" },
 	{ "dialog", "max_dialogs", K_U32, OFF(dialog.max_dialogs), 1, 1000000,
 	  NULL },
 	{ "dialog", "early_timeout", K_U32, OFF(dialog.early_timeout), 1, 86400,
@@ -114,7 +119,7 @@ static const struct key keys[] = {
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = { "daemon", "sip", "media", "kernel",
-					 "link", "voice", "dialog" };
+					 "link", "voice", "quality", "dialog" };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -136,6 +141,9 @@ void vq_config_defaults(struct vq_config *c)
 	vq_bw_cfg_default(&c->media.bw);
 	c->link.signalling_rate = VQ_CONF_DEF_SIGNALLING_RATE;
 	c->voice.budget.pct = VQ_CONF_DEF_BUDGET_PCT;
+	c->quality.mos_threshold = VQ_CONF_DEF_MOS_THRESHOLD;
+	c->quality.link_delay = VQ_CONF_DEF_LINK_DELAY;
+	c->quality.interval = VQ_CONF_DEF_QUALITY_INTERVAL;
 	c->dialog.max_dialogs = VQ_CONF_DEF_MAX_DIALOGS;
 	c->dialog.early_timeout = VQ_CONF_DEF_EARLY_TIMEOUT;
 	c->dialog.idle_timeout = VQ_CONF_DEF_IDLE_TIMEOUT;
@@ -302,7 +310,7 @@ static bool normalise(struct parse *p, char *s, char *out, size_t outlen,
 		s++;
 		if (!known_section(s)) {
 			fail(p, "unknown section [%s] (known: daemon, sip, media, "
-			     "kernel, link, voice, dialog)", s);
+			     "kernel, link, voice, quality, dialog)", s);
 			return false;
 		}
 		snprintf(section, seclen, "%s", s);
@@ -508,6 +516,36 @@ static const char *parse_dscp(const char *s, uint8_t *out)
 }
 
 /* "65536", "64K", "16M": binary multiples, as sysctl and ip(8) read them. */
+/* "3.6", "4", "3.55": hundredths, by hand (no locale, no float rounding). */
+static bool parse_mos(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0, frac = 0;
+	int digits = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9' && v < 10)
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9' && digits < 2) {
+			frac = frac * 10 + (uint32_t)(*s++ - '0');
+			digits++;
+		}
+		if (!digits)
+			return false;
+		if (digits == 1)
+			frac *= 10;
+	}
+	if (*s)
+		return false;
+	v = v * 100 + frac;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 static bool parse_bytes(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	char num[32];
@@ -817,6 +855,10 @@ static int handler(void *user, const char *section, const char *name,
 			return bad(p, k, value, why2);
 		}
 		*(uint32_t *)field = v;
+		return 1;
+	case K_MOS:
+		if (!parse_mos(value, k->min, k->max, field))
+			return bad(p, k, value, "a MOS from 1.0 to 4.5, e.g. 3.6");
 		return 1;
 	case K_BYTES:
 		if (!parse_bytes(value, k->min, k->max, field)) {
@@ -1252,6 +1294,9 @@ void vq_config_write(const struct vq_config *c, FILE *f)
 			vq_profile_str(&c->voice.profiles[i], pb, sizeof(pb)),
 			vq_budget_str(&c->voice.profiles[i].budget, a, sizeof(a)));
 	}
+	fprintf(f, "\n[quality]\nmos_threshold = %u.%02u\nlink_delay = %u\ninterval = %u\n",
+		c->quality.mos_threshold / 100, c->quality.mos_threshold % 100,
+		c->quality.link_delay, c->quality.interval);
 	fprintf(f, "\n[dialog]\nmax_dialogs = %u\nearly_timeout = %u\n"
 		"idle_timeout = %u\n", c->dialog.max_dialogs,
 		c->dialog.early_timeout, c->dialog.idle_timeout);

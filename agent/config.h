@@ -28,6 +28,11 @@
 /* Defaults not in bandwidth.h (Documentation/config.md says why). */
 #define VQ_CONF_DEF_MIRROR_RATE 1000	/* the module's own default */
 #define VQ_CONF_DEF_MAX_DIALOGS 10000
+/* Below 3.6 most users are dissatisfied (ITU-T G.107 Annex B). */
+#define VQ_CONF_DEF_MOS_THRESHOLD 360
+/* A national call's one-way delay when RTCP does not tell. */
+#define VQ_CONF_DEF_LINK_DELAY 20
+#define VQ_CONF_DEF_QUALITY_INTERVAL 2
 #define VQ_CONF_DEF_EARLY_TIMEOUT 180	/* RFC 3261 Timer C is > 3 min */
 #define VQ_CONF_DEF_IDLE_TIMEOUT 3600
 /* A burst of INVITEs with SDP is megabytes of SIP copies. */
@@ -118,6 +123,11 @@ struct vq_config {
 		struct vq_profile profiles[VQ_MAX_PROFILES];	/* profile = ... */
 		unsigned int nprofiles;
 	} voice;
+	struct {			/* [quality] */
+		uint32_t mos_threshold;	/* mos_threshold = 3.6 (stored x 100) */
+		uint32_t link_delay;	/* link_delay = ms one way, without RTCP */
+		uint32_t interval;	/* interval = s between evaluations */
+	} quality;
 	struct {			/* [dialog] */
 		uint32_t max_dialogs;	/* max_dialogs = 10000 */
 		uint32_t early_timeout;	/* early_timeout = s before an unanswered INVITE is dropped */

@@ -212,7 +212,7 @@ static void errors(void)
 		const char *msg;	/* after "PATH:" */
 	} cases[] = {
 		{ "bad-section.conf", "4: unknown section [shaping] (known: daemon, sip, "
-		  "media, kernel, link, voice, dialog)" },
+		  "media, kernel, link, voice, quality, dialog)" },
 		{ "bad-key.conf", "2: [sip] prots: unknown key (known: ports, trusted, "
 		  "dscp, mirror_rate)" },
 		{ "bad-dscp.conf", "3: [media] voice_dscp: bad value 'EF1' (0-63 or a "
@@ -318,6 +318,20 @@ static void values(void)
 		  "ef, af41, cs3, be...)" },
 		{ "[sip]\ndscp = 63\n", NULL },
 		{ "[sip]\ndscp = BE\n", NULL },
+		{ "[quality]\nmos_threshold = 3.55\nlink_delay = 0\ninterval = 60\n", NULL },
+		{ "[quality]\nmos_threshold = 4\n", NULL },
+		{ "[quality]\nmos_threshold = 4.6\n", "2: [quality] mos_threshold: bad value "
+		  "'4.6' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 0.99\n", "2: [quality] mos_threshold: bad value "
+		  "'0.99' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 3.555\n", "2: [quality] mos_threshold: bad value "
+		  "'3.555' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 3.\n", "2: [quality] mos_threshold: bad value "
+		  "'3.' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 100000000003.6\n", "2: [quality] mos_threshold: "
+		  "bad value '100000000003.6' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\ninterval = 0\n", "2: [quality] interval: bad value '0' (a whole "
+		  "number 1-60 s)" },
 		{ "[sip]\nmirror_rate = 0\n", "2: [sip] mirror_rate: bad value '0' (a whole "
 		  "number 1-1000000 copies/s)" },
 		{ "[sip]\nmirror_rate = 1000001\n", "2: [sip] mirror_rate: bad value "
@@ -368,11 +382,11 @@ static void values(void)
 		{ "[dialog]\nidle_timeout: 5\n",
 		  "2: expected 'key = value', '[section]' or a comment" },
 		{ "[Dialog]\n", "1: unknown section [Dialog] (known: daemon, sip, media, "
-		  "kernel, link, voice, dialog)" },
+		  "kernel, link, voice, quality, dialog)" },
 		{ "[sip] ; comment\nports = 5060\n", NULL },
 		{ "[sip] x\n", "1: expected [section] alone on its line" },
 		{ "[]\n", "1: unknown section [] (known: daemon, sip, media, kernel, "
-		  "link, voice, dialog)" },
+		  "link, voice, quality, dialog)" },
 		{ "[sip]\nDSCP = ef\n", "2: [sip] DSCP: unknown key (known: ports, trusted, "
 		  "dscp, mirror_rate)" },
 		{ "[dialog]\nidle_timeout = 5\x1b[31m\n", "2: [dialog] idle_timeout: bad "
