@@ -58,6 +58,16 @@ static void count_calls(struct vq_daemon *dm, size_t *n, size_t *flows)
 	}
 }
 
+static uint64_t count_degraded(const struct vq_daemon *dm)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < dm->dq.n; i++)
+		n += dm->dq.v[i].degraded;
+	return n;
+}
+
 static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
 {
 	struct vq_dialogs *d = vq_engine_dialogs(dm->engine);
@@ -65,6 +75,7 @@ static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
 	const struct vq_call *c;
 	struct vq_flow *kf = NULL;
 	enum vq_adm_state *adm = NULL;
+	const struct vq_dq_call **dq = NULL;
 	size_t n = 0, nflows, nkf = 0;
 	bool up = dm->kf.up;
 
@@ -88,9 +99,21 @@ static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
 			return -ENOMEM;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
+	if (n) {
+		dq = calloc(n, sizeof(*dq));
+		if (!dq) {
+			free(adm);
+			free(kf);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
 		adm[i] = vq_daemon_adm_state(dm, v[i]->cookie);
-	vq_calls_render_adm(out, json, v, n, kf, nkf, up, now_real_ns(), adm);
+		dq[i] = vq_daemon_quality_of(dm, v[i]->cookie);
+	}
+	vq_calls_render_full(out, json, v, n, kf, nkf, up, now_real_ns(), adm, dq);
+	free(dq);
 	free(adm);
 	free(kf);
 	free(v);
@@ -189,6 +212,15 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	kv(&j, "monitors", vq_ctl_monitors(&dm->ctl));
 	kv(&j, "monitors_dropped", dm->ctl.monitor_dropped);
 	json_obj_end(&j);
+	json_key(&j, "quality");
+	json_obj_begin(&j);
+	kv(&j, "evaluations", dm->dq.evaluations);
+	kv(&j, "calls_degraded", count_degraded(dm));
+	kv(&j, "degraded_events", dm->dq.degraded_events);
+	kv(&j, "recovered_events", dm->dq.recovered_events);
+	json_key(&j, "mos_threshold");
+	json_fixed(&j, dm->cfg->quality.mos_threshold / 100.0, 2);
+	json_obj_end(&j);
 	json_key(&j, "links");
 	vq_daemon_links_json(dm, &j);
 	json_obj_end(&j);
@@ -211,6 +243,10 @@ static int reply_status_text(struct vq_daemon *dm, FILE *out)
 		PRIu64 " budget_changes %" PRIu64 " shaper_errors %" PRIu64 "\n",
 		dm->adm_st.admitted, dm->adm_st.over_budget, dm->adm_st.released,
 		dm->adm_st.budget_changes, dm->adm_st.shaper_errors);
+	fprintf(out, "quality degraded %" PRIu64 " threshold MOS %u.%02u events %" PRIu64
+		" degraded %" PRIu64 " recovered\n", count_degraded(dm),
+		dm->cfg->quality.mos_threshold / 100, dm->cfg->quality.mos_threshold % 100,
+		dm->dq.degraded_events, dm->dq.recovered_events);
 	return 0;
 }
 
@@ -505,6 +541,7 @@ int vq_daemon_run(struct vq_daemon *dm)
 			vq_engine_tick(dm->engine, now_real_ns());
 			vq_daemon_adm_commit(dm);
 			vq_daemon_adm_tick(dm);
+			vq_daemon_quality_tick(dm, now_ms);
 		}
 		if (now_ms - dm->last_check_ms >=
 		    (uint64_t)(dm->kf.up ? CHECK_UP_MS : CHECK_DOWN_MS)) {
@@ -519,6 +556,7 @@ int vq_daemon_run(struct vq_daemon *dm)
 void vq_daemon_fini(struct vq_daemon *dm)
 {
 	vq_daemon_adm_stop(dm);
+	vq_daemon_quality_fini(dm);
 	vq_ctl_close(&dm->ctl);
 	vq_sipsrc_close(&dm->sip);
 	if (dm->engine)

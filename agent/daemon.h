@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "admission.h"
+#include "callq.h"
 #include "config.h"
 #include "ctl.h"
 #include "dialog.h"
@@ -44,6 +45,30 @@ struct vq_daemon_opts {
 	bool syslog;
 };
 
+/* The latest quality of one call, per audio stream direction. */
+#define VQ_DQ_STREAMS 4
+struct vq_dq_stream {
+	char to[VQ_EP_STRLEN];		/* the receiver, ADDR:PORT */
+	struct vq_stream_quality q;	/* q.rtp is not kept (NULL) */
+};
+
+struct vq_dq_call {
+	uint64_t cookie;
+	struct vq_callq_state st;
+	struct vq_dq_stream s[VQ_DQ_STREAMS];
+	unsigned int ns;
+	bool evaluated;			/* once: before that, no figures */
+	bool degraded;
+	bool seen;			/* in the latest evaluation */
+};
+
+struct vq_dq {
+	struct vq_dq_call *v;
+	size_t n, cap;
+	uint64_t next_ms;		/* monotonic ms of the next evaluation */
+	uint64_t evaluations, degraded_events, recovered_events;
+};
+
 struct vq_daemon {
 	struct vq_daemon_opts opts;
 	struct vq_config *cfg;		/* current config (heap: replaced on reload) */
@@ -72,6 +97,8 @@ struct vq_daemon {
 	struct vq_adm_pending *pend;
 	size_t npend, pendcap;
 	struct vq_daemon_adm_stats adm_st;
+	/* Live call quality ([quality]; daemon_quality.c). */
+	struct vq_dq dq;
 };
 
 /* The dialog layer's flow operations in the daemon: admission, then kflow. */
@@ -119,6 +146,24 @@ void vq_daemon_fini(struct vq_daemon *dm);
 void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 		     size_t ncalls, const struct vq_flow *kf, size_t nkf,
 		     bool kernel_up, uint64_t now_ns);
+/*
+ * Live quality: every [quality] interval (called once a second), the calls'
+ * kernel flows are read and each audio stream direction gets an estimated
+ * MOS; a call crossing mos_threshold is logged and announced
+ * (call_degraded / call_recovered). Entries of ended calls are dropped.
+ */
+void vq_daemon_quality_tick(struct vq_daemon *dm, uint64_t now_ms);
+const struct vq_dq_call *vq_daemon_quality_of(const struct vq_daemon *dm,
+					      uint64_t cookie);
+void vq_daemon_quality_fini(struct vq_daemon *dm);
+/* daemon_adm.c's monitor events, for the quality ones. */
+void vq_daemon_quality_event(struct vq_daemon *dm, const char *name,
+			     const struct vq_call *c, const struct vq_dq_stream *s);
+/* The same as vq_calls_render_adm with each call's quality (dq[i], or NULL). */
+void vq_calls_render_full(FILE *out, bool json, const struct vq_call *const *calls,
+			 size_t ncalls, const struct vq_flow *kf, size_t nkf,
+			 bool kernel_up, uint64_t now_ns, const enum vq_adm_state *adm,
+			 const struct vq_dq_call *const *dq);
 /* The same with each call's admission state (adm[i] for calls[i]). */
 void vq_calls_render_adm(FILE *out, bool json, const struct vq_call *const *calls,
 			 size_t ncalls, const struct vq_flow *kf, size_t nkf,

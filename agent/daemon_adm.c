@@ -66,6 +66,7 @@ struct event {
 	uint64_t bps[VQ_NDIRS];		/* needs / freed per direction */
 	const char *dst;		/* flow_expired */
 	bool budget;			/* budget_changed */
+	const struct vq_dq_stream *qs;	/* call_degraded / call_recovered */
 };
 
 /* kbit/s with one decimal, for the human line. */
@@ -142,6 +143,21 @@ static void emit(struct vq_daemon *dm, const struct event *e)
 		json_kv_str(&j, "dst", e->dst);
 		fprintf(tf, " %s", e->dst);
 	}
+	if (e->qs) {
+		const struct vq_stream_quality *q = &e->qs->q;
+
+		json_kv_str(&j, "to", e->qs->to);
+		json_key(&j, "mos");
+		json_fixed(&j, q->mos, 2);
+		json_key(&j, "loss_pct");
+		json_fixed(&j, q->loss_pct, 2);
+		json_key(&j, "jitter_ms");
+		json_fixed(&j, q->jitter_ms, 1);
+		json_key(&j, "delay_ms");
+		json_fixed(&j, q->delay_ms, 1);
+		fprintf(tf, " to %s MOS %.2f loss %.1f%% jitter %.1fms delay %.0fms",
+			e->qs->to, q->mos, q->loss_pct, q->jitter_ms, q->delay_ms);
+	}
 	if (e->budget) {
 		const struct vq_profile *p = dm->adm.profile >= 0 ?
 			&dm->cfg->voice.profiles[dm->adm.profile] : NULL;
@@ -169,6 +185,14 @@ static void emit(struct vq_daemon *dm, const struct event *e)
 		vq_err_log("monitor: out of memory");
 	free(js);
 	free(tx);
+}
+
+void vq_daemon_quality_event(struct vq_daemon *dm, const char *name,
+			     const struct vq_call *c, const struct vq_dq_stream *s)
+{
+	struct event e = { .name = name, .call = c, .cookie = c->cookie, .qs = s };
+
+	emit(dm, &e);
 }
 
 static void call_event(struct vq_daemon *dm, const char *name, const struct vq_call *c,
