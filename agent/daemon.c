@@ -125,8 +125,25 @@ static void kv(struct json *j, const char *k, uint64_t v)
 	json_kv_u64(j, k, v);
 }
 
+/* What the loaded module says of itself (MODULE_VERSION), or NULL. */
+static const char *module_version(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/voiceqos/version", "re");
+	bool ok;
+
+	if (!f)
+		return NULL;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 static int reply_status(struct vq_daemon *dm, FILE *out)
 {
+	char mver[64];
 	const struct vq_kflow_stats *ks = &dm->kf.st;
 	struct vq_engine_stats es;
 	size_t ncalls, nflows;
@@ -139,6 +156,8 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	json_key(&j, "daemon");
 	json_obj_begin(&j);
 	kv(&j, "pid", getpid());
+	json_kv_str(&j, "version", VQOS_VERSION);
+	json_kv_str(&j, "module_version", module_version(mver, sizeof(mver)));
 	kv(&j, "uptime_s", (now_real_ns() - dm->started_ns) / 1000000000);
 	json_kv_str(&j, "config", dm->cfg->path[0] ? dm->cfg->path : NULL);
 	kv(&j, "reloads", dm->reloads);
@@ -232,12 +251,15 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 static int reply_status_text(struct vq_daemon *dm, FILE *out)
 {
 	size_t ncalls, nflows;
+	char mver[64];
 
 	count_calls(dm, &ncalls, &nflows);
 	vq_daemon_links_text(dm, out);
-	fprintf(out, "daemon pid %d uptime %" PRIu64 "s calls %zu flows %zu kernel %s "
-		"config %s\n", (int)getpid(), (now_real_ns() - dm->started_ns) / 1000000000,
+	fprintf(out, "daemon %s pid %d uptime %" PRIu64 "s calls %zu flows %zu kernel %s "
+		"(module %s) config %s\n", VQOS_VERSION, (int)getpid(),
+		(now_real_ns() - dm->started_ns) / 1000000000,
 		ncalls, nflows, dm->kf.up ? "up" : "down",
+		module_version(mver, sizeof(mver)) ? mver : "-",
 		dm->cfg->path[0] ? dm->cfg->path : "built-in defaults");
 	fprintf(out, "admission admitted %" PRIu64 " over_budget %" PRIu64 " released %"
 		PRIu64 " budget_changes %" PRIu64 " shaper_errors %" PRIu64 "\n",
