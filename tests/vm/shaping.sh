@@ -8,7 +8,9 @@
 #
 # so that one G.711 call (91.56 kbit/s each way: RTP 87.2 + RTCP 4.36) fits and a second
 # one does not. sipp calls, one after another and overlapping (each UAC/UAS pair on its
-# own SIP and media ports, so that no two calls share a kernel flow key). Checked:
+# own SIP and media ports, so that no two calls share a kernel flow key); a call lasts
+# until the test ends it (tests/vm/shaping/uac.xml: an INFO makes the UAC send its BYE),
+# so no check races a BYE however slow the host. Checked:
 #
 #   - start: the HTB tree 5651: on wan and lan only, SIP/best-effort priorities in the
 #     module; the voice class at its floor;
