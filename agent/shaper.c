@@ -196,29 +196,37 @@ static void vq_sh_clear(struct vq_shaper *sh)
 	sh->extack[0] = '\0';
 }
 
+/* libnl's codes back to errnos, for failures the kernel did not report. */
+static const struct {
+	int nle;
+	int err;
+} vq_nle_errno[] = {
+	{ NLE_INTR, EINTR },
+	{ NLE_BAD_SOCK, EBADF },
+	{ NLE_AGAIN, EAGAIN },
+	{ NLE_NOMEM, ENOMEM },
+	{ NLE_EXIST, EEXIST },
+	{ NLE_INVAL, EINVAL },
+	{ NLE_RANGE, ERANGE },
+	{ NLE_MSGSIZE, EMSGSIZE },
+	{ NLE_OPNOTSUPP, EOPNOTSUPP },
+	{ NLE_AF_NOSUPPORT, EAFNOSUPPORT },
+	{ NLE_OBJ_NOTFOUND, ENOENT },
+	{ NLE_BUSY, EBUSY },
+	{ NLE_NOACCESS, EACCES },
+	{ NLE_PERM, EPERM },
+	{ NLE_NODEV, ENODEV },
+};
+
 /* A negative errno for a libnl result: the kernel's own if it sent one. */
 static int vq_sh_errno(struct vq_shaper *sh, int nlerr)
 {
 	if (sh->kerr)
 		return -sh->kerr;
-	switch (-nlerr) {
-	case NLE_INTR: return -EINTR;
-	case NLE_BAD_SOCK: return -EBADF;
-	case NLE_AGAIN: return -EAGAIN;
-	case NLE_NOMEM: return -ENOMEM;
-	case NLE_EXIST: return -EEXIST;
-	case NLE_INVAL: return -EINVAL;
-	case NLE_RANGE: return -ERANGE;
-	case NLE_MSGSIZE: return -EMSGSIZE;
-	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
-	case NLE_AF_NOSUPPORT: return -EAFNOSUPPORT;
-	case NLE_OBJ_NOTFOUND: return -ENOENT;
-	case NLE_BUSY: return -EBUSY;
-	case NLE_NOACCESS: return -EACCES;
-	case NLE_PERM: return -EPERM;
-	case NLE_NODEV: return -ENODEV;
-	default: return -EIO;
-	}
+	for (size_t i = 0; i < sizeof(vq_nle_errno) / sizeof(vq_nle_errno[0]); i++)
+		if (vq_nle_errno[i].nle == -nlerr)
+			return -vq_nle_errno[i].err;
+	return -EIO;
 }
 
 /* "IFNAME: WHAT: strerror[ (kernel: extack)]"; returns the negative errno. */

@@ -21,6 +21,8 @@
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
 #   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
 #   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
+#   shaper 6.1   tests/vm-run.sh 6.1 -- tests/vm/shaper.sh  (the HTB tree via libnl, resize)
+#   shaper 6.12  tests/vm-run.sh 6.12 -- tests/vm/shaper.sh
 #   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
 #   shaping 6.12 tests/vm-run.sh 6.12 -- tests/vm/shaping.sh
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
@@ -31,8 +33,9 @@
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
-#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 shaping-6.1
-#                              shaping-6.12 cross core-mips core-musl openwrt)
+#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 shaper-6.1
+#                              shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips core-musl
+#                              openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -272,6 +275,19 @@ part_agent_vm() {
 	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
 }
 
+# agent/shaper.c on real interfaces (tests/vm/shaper.sh): tree, priority, live resize.
+part_shaper_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/shaper.sh || ! -x tools/vm/run.sh ]]; then
+		notok "shaper $line: missing (tests/vm/shaper.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "shaper-$line" 1500 env VQOS_VM_TIMEOUT=1400 \
+		tests/vm-run.sh "$line" -- tests/vm/shaper.sh || rc=$?
+	grep '^# ' "$LOGS/shaper-$line.log" >&2 || true
+	pass_results "shaper $line" "$LOGS/shaper-$line.log" "$rc"
+}
+
 # Shaping and admission end to end (tests/vm/shaping.sh): [link] trees, budget, events.
 part_shaping_vm() {
 	local line=$1 rc=0
@@ -298,7 +314,8 @@ part_openwrt() {
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 shaping-6.1 shaping-6.12 cross core-mips core-musl openwrt)
+	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
+	       core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -315,6 +332,8 @@ for p in "${parts[@]}"; do
 	core-mips | core-musl) part_core "$p" ;;
 	agent-vm-6.1) part_agent_vm 6.1 ;;
 	agent-vm-6.12) part_agent_vm 6.12 ;;
+	shaper-6.1) part_shaper_vm 6.1 ;;
+	shaper-6.12) part_shaper_vm 6.12 ;;
 	shaping-6.1) part_shaping_vm 6.1 ;;
 	shaping-6.12) part_shaping_vm 6.12 ;;
 	openwrt) part_openwrt ;;

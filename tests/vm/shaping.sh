@@ -8,7 +8,9 @@
 #
 # so that one G.711 call (91.56 kbit/s each way: RTP 87.2 + RTCP 4.36) fits and a second
 # one does not. sipp calls, one after another and overlapping (each UAC/UAS pair on its
-# own SIP and media ports, so that no two calls share a kernel flow key). Checked:
+# own SIP and media ports, so that no two calls share a kernel flow key); a call lasts
+# until the test ends it (tests/vm/shaping/uac.xml: an INFO makes the UAC send its BYE),
+# so no check races a BYE however slow the host. Checked:
 #
 #   - start: the HTB tree 5651: on wan and lan only, SIP/best-effort priorities in the
 #     module; the voice class at its floor;
@@ -34,7 +36,7 @@ cd "$REPO"
 [[ $(id -u) == 0 ]] || { echo "shaping.sh: must run as root" >&2; exit 2; }
 
 VQD=$REPO/agent/voiceqosd
-UAC_XML=$REPO/tests/vm/agent/uac.xml
+UAC_XML=$REPO/tests/vm/shaping/uac.xml
 CONF=$TMPD/voiceqos.conf
 SOCK=$TMPD/run/voiceqosd.sock
 DLOG=$TMPD/voiceqosd.log
@@ -112,20 +114,34 @@ daemon_stop() {
 status_json() { VOICEQOS_SOCKET=$SOCK vqq status --json; }
 calls_json() { VOICEQOS_SOCKET=$SOCK vqq calls --json; }
 
-# call_start TAG UAC_PORT UAC_MEDIA UAS_PORT UAS_MEDIA PAUSE_MS: one call, detached (pid
-# files TAG.uas.pid, TAG.uac.pid), sipp's G.711 offer/answer; no RTP of its own.
+# call_start TAG UAC_PORT UAC_MEDIA UAS_PORT UAS_MEDIA: one call, detached (pid files
+# TAG.uas.pid, TAG.uac.pid), sipp's G.711 offer/answer, no RTP of its own; it lasts until
+# call_end (tests/vm/shaping/uac.xml), so no check races a BYE on a slow host.
 call_start() {
 	local tag=$1
 	pretty WAN "sipp -sn uas -i $WAN4 -p $4 -mp $5"
-	(ip netns exec "$NS_WAN" timeout -k 2 300 sipp -sn uas -i "$WAN4" -p "$4" -mp "$5" \
+	(ip netns exec "$NS_WAN" timeout -k 2 600 sipp -sn uas -i "$WAN4" -p "$4" -mp "$5" \
 		-m 1 -nostdin -trace_err -error_file "$TMPD/$tag.uas.err" \
 		>"$TMPD/$tag.uas.out" 2>&1 </dev/null & echo $! >"$TMPD/$tag.uas.pid")
 	sleep 0.3
-	pretty LAN "sipp uac -p $2 -mp $3 -> $WAN4:$4 -d $6"
-	(VQ_RTP_HOOK=/bin/true ip netns exec "$NS_LAN" timeout -k 2 300 sipp "$WAN4:$4" \
-		-sf "$UAC_XML" -i "$LAN4" -p "$2" -mp "$3" -d "$6" -m 1 -nostdin -trace_err \
-		-error_file "$TMPD/$tag.uac.err" >"$TMPD/$tag.uac.out" 2>&1 </dev/null &
-	 echo $! >"$TMPD/$tag.uac.pid")
+	pretty LAN "sipp uac -p $2 -mp $3 -> $WAN4:$4"
+	(VQ_RTP_HOOK=/bin/true ip netns exec "$NS_LAN" timeout -k 2 600 sipp "$WAN4:$4" \
+		-sf "$UAC_XML" -i "$LAN4" -p "$2" -mp "$3" -m 1 -nostdin -trace_err \
+		-error_file "$TMPD/$tag.uac.err" -trace_msg -message_file "$TMPD/$tag.msg" \
+		>"$TMPD/$tag.uac.out" 2>&1 </dev/null & echo $! >"$TMPD/$tag.uac.pid")
+}
+# call_end TAG UAC_PORT: an INFO with the call's Call-ID makes its UAC send the BYE.
+call_end() {
+	local cid
+	cid=$(awk '/^Call-ID:/ { sub(/\r$/, "", $2); print $2; exit }' "$TMPD/$1.msg")
+	[[ -n $cid ]] || { echo "call $1: no Call-ID in its trace" >&2; return 1; }
+	pretty LAN "sipmsg send INFO (Call-ID $cid) -> $LAN4:$2"
+	local fmt='INFO sip:sipp@%s:%s SIP/2.0\r\nVia: SIP/2.0/UDP %s:5999;branch=z9hG4bK-%s\r\n'
+	fmt+='From: <sip:test@%s>;tag=end\r\nTo: <sip:sipp@%s>;tag=x\r\nCall-ID: %s\r\n'
+	fmt+='CSeq: 1 INFO\r\nContent-Length: 0\r\n\r\n'
+	# shellcheck disable=SC2059 # the format is ours
+	ip netns exec "$NS_LAN" "$T/sipmsg" send --proto udp --dst "$LAN4:$2" --payload \
+		"$(printf "$fmt" "$LAN4" "$2" "$LAN4" "$1" "$LAN4" "$LAN4" "$cid")" >/dev/null
 }
 # call_wait TAG [SECONDS]: until its UAC exited (BYE sent and answered).
 call_wait() {
@@ -255,7 +271,7 @@ case_admitted() {
 	(VOICEQOS_SOCKET=$SOCK ip netns exec "$NS_RTR" timeout -k 2 290 "$VQOS_BIN" monitor \
 		--count 4 --timeout 280 >"$TMPD/monitor.txt" 2>&1 </dev/null &)
 	sleep 0.5
-	call_start a 5060 8000 5060 6000 80000
+	call_start a 5060 8000 5060 6000
 	wait_admission 6000 admitted 30
 	check_voice $CALL $CALL
 	jq -e '.flows | all(.dscp == 46)' <<<"$(call_by_port 6000)" >/dev/null ||
@@ -269,7 +285,7 @@ case_admitted() {
 
 case_over_budget() {
 	local st b10 b30 flows
-	call_start b 5070 8100 5080 6100 150000
+	call_start b 5070 8100 5080 6100
 	wait_admission 6100 over_budget 30
 	check_voice $CALL $CALL
 	st=$(status_json)
@@ -310,15 +326,16 @@ case_over_budget() {
 }
 
 case_release() {
-	# Call a ends (its BYE after 80 s); call b goes on, still over budget.
-	call_wait a 120 || fail "call a: $(tail -3 "$TMPD/a.uac.out")"
+	# Call a ends; call b goes on, still over budget.
+	call_end a 5060
+	call_wait a 30 || fail "call a: $(tail -3 "$TMPD/a.uac.out")"
 	local t_end=$((SECONDS + 10))
 	while [[ -n $(call_by_port 6000) ]] && ((SECONDS < t_end)); do sleep 0.2; done
 	check_voice 0 0
 	[[ $(call_by_port 6100 | jq -r .admission) == over_budget ]] ||
 		fail "call b: $(call_by_port 6100)"
 	# The freed budget lets the next call in.
-	call_start c 5060 8000 5060 6000 90000
+	call_start c 5060 8000 5060 6000
 	wait_admission 6000 admitted 30
 	check_voice $CALL $CALL
 }
@@ -374,8 +391,10 @@ case_reload() {
 }
 
 case_stop() {
-	call_wait c 150 || fail "call c: $(tail -3 "$TMPD/c.uac.out")"
-	call_wait b 150 || fail "call b: $(tail -3 "$TMPD/b.uac.out")"
+	call_end c 5060
+	call_end b 5070
+	call_wait c 30 || fail "call c: $(tail -3 "$TMPD/c.uac.out")"
+	call_wait b 30 || fail "call b: $(tail -3 "$TMPD/b.uac.out")"
 	check_voice 0 0
 	daemon_stop
 	! rtr tc qdisc show dev wan | grep 5651: >/dev/null || fail "tree left on wan"
