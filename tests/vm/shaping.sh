@@ -291,6 +291,11 @@ case_over_budget() {
 	st=$(status_json)
 	jq -e '.links | all(.calls_admitted == 1 and .calls_over_budget == 1)' <<<"$st" \
 		>/dev/null || fail "status counts: $(jq -c '.links' <<<"$st")"
+	"$REPO/tests/schema/check.py" status <<<"$st" >"$TMPD/schema" 2>&1 ||
+		fail "status --json against the schema: $(head -n 3 "$TMPD/schema" | tr '\n' ' ')"
+	VOICEQOS_SOCKET=$SOCK vqq calls --json | "$REPO/tests/schema/check.py" calls \
+		>"$TMPD/schema" 2>&1 ||
+		fail "calls --json against the schema: $(head -n 3 "$TMPD/schema" | tr '\n' ' ')"
 	# Its flows: best-effort classid, no DSCP rewrite, not policed; the admitted
 	# call's: the voice classid.
 	flows=$(vqq --json flow list | jq -c 'if type == "array" then . else [.] end')
@@ -355,6 +360,9 @@ case_monitor() {
 	grep -q ' call_released ' "$TMPD/monitor.txt" ||
 		fail "human monitor: $(cat "$TMPD/monitor.txt")"
 	[[ $(grep -c . "$TMPD/monitor.txt") == $(grep -c . "$TMPD/monitor.out") ]]
+	"$REPO/tests/schema/check.py" --lines monitor_event "$TMPD/monitor.out" \
+		>"$TMPD/schema" 2>&1 ||
+		fail "monitor --json against the schema: $(head -n 3 "$TMPD/schema" | tr '\n' ' ')"
 }
 
 case_restart() {
