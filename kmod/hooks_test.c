@@ -689,6 +689,33 @@ static void vqos_hooks_test_truncated(struct kunit *test)
 }
 
 /*
+ * A datagram that ends inside its UDP header, the IP length telling the
+ * truth about it: 0..7 bytes of UDP header, every layout. Never parsed.
+ */
+static void vqos_hooks_test_udp_header_cut(struct kunit *test)
+{
+	static const u8 families[] = { 4, 6 };
+	struct hk_case c = { "", 0, NOCHAIN, .plen = HK_EMPTY };
+	char name[32];
+	struct hk_pkt *p;
+	unsigned int f, k;
+
+	p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (f = 0; f < ARRAY_SIZE(families); f++) {
+		for (k = 0; k < sizeof(struct udphdr); k++) {
+			snprintf(name, sizeof(name), "v%u udp header of %u bytes",
+				 families[f], k);
+			c.name = name;
+			c.family = families[f];
+			c.tot_adj = (int)k - (int)sizeof(struct udphdr);
+			hk_build(&c, p);
+			hk_run_all(test, &c, p, p->thoff + k);
+		}
+	}
+}
+
+/*
  * What a SIP copy would carry: the payload within the transport data the
  * parse found, never link padding or bytes past a short UDP length.
  */
@@ -755,6 +782,7 @@ static void vqos_hooks_test_sip_payload(struct kunit *test)
 static struct kunit_case vqos_hooks_test_cases[] = {
 	KUNIT_CASE_PARAM(vqos_hooks_test_packet, hk_gen_params),
 	KUNIT_CASE_PARAM(vqos_hooks_test_truncated, hk_gen_params),
+	KUNIT_CASE(vqos_hooks_test_udp_header_cut),
 	KUNIT_CASE_PARAM(vqos_hooks_test_sip_payload, hk_sip_gen_params),
 	{}
 };
