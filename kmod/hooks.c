@@ -217,12 +217,13 @@ static void vqos_media(struct vqos_net *vn, const struct vqos_config *cfg,
 		       struct sk_buff *skb, struct vqos_pkt *pkt)
 {
 	unsigned long stats = BIT(VQOS_STAT_PACKETS);
-	u8 rtp_buf[VQOS_RTP_HDR_LEN];
+	u8 buf[VQOS_RTCP_PARSE_LEN];
+	unsigned int off, total, len;
 	struct vqos_flow *flow;
 	bool latched = false;
 	u32 priority, mark_mask;
 	unsigned long j;
-	const u8 *rtp;
+	const u8 *payload;
 	u64 now;
 	s8 dscp;
 
@@ -262,11 +263,20 @@ static void vqos_media(struct vqos_net *vn, const struct vqos_config *cfg,
 	if (dscp >= 0 && vqos_mark_dscp(skb, pkt->key.family, dscp))
 		stats |= BIT(VQOS_STAT_UNWRITABLE);
 
-	if (READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP)
+	/* Within the UDP length: link padding is no part of the payload. */
+	off = pkt->thoff + sizeof(struct udphdr);
+	if (pkt->end <= off)
 		goto out;
-	rtp = vqos_rtp_header(skb, pkt, rtp_buf);
-	if (rtp)
-		vqos_flow_account(flow, rtp, sizeof(rtp_buf), now);
+	total = pkt->end - off;
+	if (READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP) {
+		len = min_t(unsigned int, total, sizeof(buf));
+		payload = skb_header_pointer(skb, off, len, buf);
+	} else {
+		len = VQOS_RTP_HDR_LEN;
+		payload = vqos_rtp_header(skb, pkt, buf);
+	}
+	if (payload)
+		vqos_flow_account(flow, payload, len, total, now);
 out:
 	vqos_stats_inc_mask(vn, stats);
 }
