@@ -63,7 +63,8 @@ struct hk_case {
 	const char *name;
 	u8 family;		/* 4 or 6 */
 	u8 proto;		/* 0: UDP */
-	u16 dport;		/* 0: HK_DPORT (the flows') */
+	bool rtcp_flow;		/* to the RTCP flow (ports HK_SPORT + 1, HK_DPORT + 1) */
+	u16 dport;		/* 0: HK_DPORT (the flows'), HK_DPORT + 1 for rtcp_flow */
 	u8 tos;			/* IPv4 TOS / IPv6 traffic class */
 	u8 version;		/* 0: right for the family */
 	u8 ihl;			/* 0: 5 + options */
@@ -78,12 +79,13 @@ struct hk_case {
 	s16 plen;		/* UDP payload bytes; 0: 172, HK_EMPTY: none */
 	u8 rtp0;		/* first RTP byte; 0: 0x80 (V=2) */
 	u8 rtp1;		/* M + PT */
+	u16 w1;			/* RTP sequence number / RTCP length; 0: HK_SEQ */
 	u16 xlen;		/* X set in rtp0: the extension's length word */
 	u8 pad;			/* the payload's last byte (P's count) */
 	u8 tail;		/* bytes after the datagram (link padding) */
 	bool local_in;		/* NF_INET_LOCAL_IN, not FORWARD */
 	enum hk_want want;
-	bool rtp;		/* the flow's RTP state takes the packet */
+	bool rtp;		/* the flow's RTP (or RTCP) state takes the packet */
 };
 
 /* A crafted packet and what the parse must find in it. */
@@ -179,8 +181,8 @@ static void hk_build(const struct hk_case *c, struct hk_pkt *p)
 	}
 
 	l4h = b + l3;
-	put_unaligned_be16(HK_SPORT, l4h);
-	put_unaligned_be16(c->dport ? c->dport : HK_DPORT, l4h + 2);
+	put_unaligned_be16(HK_SPORT + c->rtcp_flow, l4h);
+	put_unaligned_be16(c->dport ? c->dport : HK_DPORT + c->rtcp_flow, l4h + 2);
 	if (proto == IPPROTO_TCP) {
 		put_unaligned_be32(1000, l4h + 4);
 		l4h[12] = 5 << 4;	/* doff */
@@ -195,7 +197,7 @@ static void hk_build(const struct hk_case *c, struct hk_pkt *p)
 	if (plen >= 12) {
 		pl[0] = c->rtp0 ? c->rtp0 : 0x80;
 		pl[1] = c->rtp1;
-		put_unaligned_be16(HK_SEQ, pl + 2);
+		put_unaligned_be16(c->w1 ? c->w1 : HK_SEQ, pl + 2);
 		put_unaligned_be32(160000, pl + 4);
 		put_unaligned_be32(0x5eed, pl + 8);
 		if (pl[0] & 0x10) {
@@ -253,16 +255,17 @@ static struct sk_buff *hk_skb(struct kunit *test, const struct hk_pkt *p,
 struct hk_priv {
 	struct vqos_net vn;
 	struct vqos_config cfg;
-	struct vqos_flow *flow4, *flow6;
+	struct vqos_flow *flow4, *flow6, *flow4c;
 	u8 got[HK_MAX];
 	u8 exp[HK_MAX];
 };
 
 static struct vqos_flow *hk_flow_add(struct kunit *test, struct hk_priv *h,
-				     u8 family)
+				     u8 family, bool rtcp)
 {
 	struct vqos_flow_params p = {
-		.cookie = family,
+		.cookie = family + rtcp,
+		.flags = rtcp ? VOICEQOS_FLOW_F_RTCP : 0,
 		.dscp = HK_FLOW_DSCP,
 		.priority = 0x56510010,
 		.clock_rate = 8000,
@@ -281,8 +284,8 @@ static struct vqos_flow *hk_flow_add(struct kunit *test, struct hk_priv *h,
 		k.src.ip6 = hk_src6;
 		k.dst.ip6 = hk_dst6;
 	}
-	k.sport = htons(HK_SPORT);
-	k.dport = htons(HK_DPORT);
+	k.sport = htons(HK_SPORT + rtcp);
+	k.dport = htons(HK_DPORT + rtcp);
 	KUNIT_ASSERT_EQ(test, vqos_flow_new(&h->vn, &k, &p, true, NULL), 0);
 	mutex_lock(&h->vn.lock);
 	f = vqos_flow_find_locked(&h->vn, &k);
@@ -312,8 +315,9 @@ static int vqos_hooks_test_init(struct kunit *test)
 		return -ENOMEM;
 	}
 	test->priv = h;
-	h->flow4 = hk_flow_add(test, h, 4);
-	h->flow6 = hk_flow_add(test, h, 6);
+	h->flow4 = hk_flow_add(test, h, 4, false);
+	h->flow6 = hk_flow_add(test, h, 6, false);
+	h->flow4c = hk_flow_add(test, h, 4, true);
 	return 0;
 }
 
@@ -391,7 +395,8 @@ static bool hk_run(struct kunit *test, const struct hk_case *c,
 		   enum hk_layout layout)
 {
 	struct hk_priv *h = test->priv;
-	struct vqos_flow *flow = c->family == 4 ? h->flow4 : h->flow6;
+	struct vqos_flow *flow = c->rtcp_flow ? h->flow4c :
+				 c->family == 4 ? h->flow4 : h->flow6;
 	struct nf_hook_state state = {
 		.pf = c->family == 4 ? NFPROTO_IPV4 : NFPROTO_IPV6,
 		.hook = c->local_in ? NF_INET_LOCAL_IN : NF_INET_FORWARD,
@@ -428,14 +433,17 @@ static bool hk_run(struct kunit *test, const struct hk_case *c,
 	if (parsed) {
 		HK_CHECK(pkt.thoff == p->thoff, "thoff %u, not %u", pkt.thoff, p->thoff);
 		HK_CHECK(pkt.end == p->end, "end %u, not %u", pkt.end, p->end);
-		HK_CHECK(ntohs(pkt.key.sport) == HK_SPORT, "sport %u",
+		HK_CHECK(ntohs(pkt.key.sport) == HK_SPORT + c->rtcp_flow, "sport %u",
 			 ntohs(pkt.key.sport));
-		HK_CHECK(ntohs(pkt.key.dport) == (c->dport ? c->dport : HK_DPORT),
+		HK_CHECK(ntohs(pkt.key.dport) ==
+			 (c->dport ? c->dport : HK_DPORT + c->rtcp_flow),
 			 "dport %u", ntohs(pkt.key.dport));
 	}
 
 	/* The whole hook. */
+	/* The flow's state is RTP or RTCP (a union): both start empty. */
 	memset(&flow->rtp, 0, sizeof(flow->rtp));
+	memset(&flow->rtcp, 0, sizeof(flow->rtcp));
 	vqos_stats_read(&h->vn, before);
 	local_bh_disable();
 	rcu_read_lock();
@@ -457,10 +465,16 @@ static bool hk_run(struct kunit *test, const struct hk_case *c,
 		 (layout == HK_SHARED && dscp >= 0), "unwritable moved by %llu",
 		 after[VQOS_STAT_UNWRITABLE] - before[VQOS_STAT_UNWRITABLE]);
 	HK_CHECK(after[VQOS_STAT_POLICED] == before[VQOS_STAT_POLICED], "policed");
-	HK_CHECK(flow->rtp.valid == (!truncated && c->rtp),
-		 "RTP state valid %u", flow->rtp.valid);
-	if (ok && flow->rtp.valid)
-		HK_CHECK(flow->rtp.max_seq == HK_SEQ, "RTP seq %#x", flow->rtp.max_seq);
+	if (c->rtcp_flow) {
+		HK_CHECK(flow->rtcp.packets == (!truncated && c->rtp),
+			 "RTCP reports %u", flow->rtcp.packets);
+	} else {
+		HK_CHECK(flow->rtp.valid == (!truncated && c->rtp),
+			 "RTP state valid %u", flow->rtp.valid);
+		if (ok && flow->rtp.valid)
+			HK_CHECK(flow->rtp.max_seq == HK_SEQ, "RTP seq %#x",
+				 flow->rtp.max_seq);
+	}
 
 	/* The bytes: only the DS field (and the IPv4 checksum) may change. */
 	HK_CHECK(skb->len == len, "length now %u", skb->len);
@@ -565,6 +579,15 @@ static const struct hk_case hk_cases[] = {
 	  .want = HK_MEDIA, .rtp = true },
 	{ "v4 rtp padding count 0", 4, NOCHAIN, .rtp0 = 0xa0, .plen = 12, .want = HK_MEDIA,
 	  .rtp = true },
+	/* RTCP flows: RR with one block (32 bytes, length word 7). */
+	{ "v4 rtcp rr", 4, NOCHAIN, .rtcp_flow = true, .rtp0 = 0x81, .rtp1 = 201, .w1 = 7,
+	  .plen = 32, .want = HK_MEDIA, .rtp = true },
+	{ "v4 rtcp rr past the udp length", 4, NOCHAIN, .rtcp_flow = true, .rtp0 = 0x81,
+	  .rtp1 = 201, .w1 = 7, .plen = 32, .ulen_adj = -4, .want = HK_MEDIA },
+	{ "v4 rtcp rr length word 0xffff", 4, NOCHAIN, .rtcp_flow = true, .rtp0 = 0x81,
+	  .rtp1 = 201, .w1 = 0xffff, .plen = 32, .want = HK_MEDIA },
+	{ "v4 rtcp sr with 31 blocks in 52 bytes", 4, NOCHAIN, .rtcp_flow = true,
+	  .rtp0 = 0x9f, .rtp1 = 200, .w1 = 12, .plen = 52, .want = HK_MEDIA },
 	{ "v4 tcp to the media port", 4, NOCHAIN, .proto = IPPROTO_TCP, .want = HK_PARSED },
 	{ "v4 icmp", 4, NOCHAIN, .proto = IPPROTO_ICMP },
 	{ "v4 udp, no flow", 4, NOCHAIN, .dport = 5006, .want = HK_COUNTED },
