@@ -91,9 +91,10 @@ agent:
 style:
 	@$(TOP)/tools/style.sh
 
+# The plain build, then the KASAN one (its own build dir; fails on any KASAN report).
 kunit:
 	@$(call need,$(KUNIT))
-	cd $(TOP) && $(KUNIT)
+	cd $(TOP) && $(KUNIT) && $(KUNIT) --kasan
 
 # One line with LINE=..., both lines otherwise. The VM runner takes the same --line/--module
 # options as tools/vm/run.sh.

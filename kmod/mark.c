@@ -21,30 +21,44 @@
  *
  * The ECN bits are kept, and the IPv4 header checksum is updated
  * incrementally. A header shared with a clone (a tap, a tee) is copied first,
- * as sch_cake does, so nobody else's view of the packet changes. Returns 0,
- * or -ENOMEM when the header could not be made writable (the packet then
- * keeps its DSCP).
+ * as sch_cake does, so nobody else's view of the packet changes; one that
+ * is not in the linear area is pulled there. A shared skb (another owner of
+ * the same sk_buff) is never written. Returns 0, or -ENOMEM or -EBUSY when
+ * the header could not be made writable (the packet then keeps its DSCP).
  */
 int vqos_mark_dscp(struct sk_buff *skb, u8 family, u8 dscp)
 {
 	int nhoff = skb_network_offset(skb);
-	u8 dsfield = dscp << 2;
+	unsigned int hlen;
+	u8 dsfield = dscp << 2, _ds[2];
 	struct ipv6hdr *ip6h;
 	__be32 *first, old, new;
+	const u8 *ds;
+
+	/* The DS field: the second byte of IPv4, across the first two of IPv6. */
+	ds = skb_header_pointer(skb, nhoff, sizeof(_ds), _ds);
+	if (!ds)
+		return -EINVAL;
+	if (family == AF_INET) {
+		hlen = sizeof(struct iphdr);
+		if (ds[1] >> 2 == dscp)
+			return 0;
+	} else {
+		hlen = sizeof(struct ipv6hdr);
+		if ((u8)(ds[0] << 4 | ds[1] >> 4) >> 2 == dscp)
+			return 0;
+	}
+	if (skb_shared(skb))
+		return -EBUSY;
+	/* With skb->data past the network header, the header is in the head. */
+	if (skb_ensure_writable(skb, max(nhoff + (int)hlen, 0)))
+		return -ENOMEM;
 
 	if (family == AF_INET) {
-		if (ipv4_get_dsfield(ip_hdr(skb)) >> 2 == dscp)
-			return 0;
-		if (skb_try_make_writable(skb, nhoff + sizeof(struct iphdr)))
-			return -ENOMEM;
 		ipv4_change_dsfield(ip_hdr(skb), INET_ECN_MASK, dsfield);
 		return 0;
 	}
 
-	if (ipv6_get_dsfield(ipv6_hdr(skb)) >> 2 == dscp)
-		return 0;
-	if (skb_try_make_writable(skb, nhoff + sizeof(struct ipv6hdr)))
-		return -ENOMEM;
 	ip6h = ipv6_hdr(skb);
 	first = (__be32 *)ip6h;
 	old = *first;

@@ -20,9 +20,12 @@
 #include <linux/udp.h>
 #include <net/tcp.h>
 
-/* Payload bounds of the packet; false if there is nothing worth a copy. */
-static bool vqos_sip_payload(struct sk_buff *skb, const struct vqos_pkt *pkt,
-			     struct vqos_sip_meta *m)
+/*
+ * Payload bounds of the packet, within the transport data vqos_parse() found
+ * (not the buffer, which may run on); false if there is nothing worth a copy.
+ */
+bool vqos_sip_payload(const struct sk_buff *skb, const struct vqos_pkt *pkt,
+		      struct vqos_sip_meta *m)
 {
 	unsigned int l4len;
 
@@ -39,10 +42,10 @@ static bool vqos_sip_payload(struct sk_buff *skb, const struct vqos_pkt *pkt,
 		m->tcp_seq = ntohl(th->seq);
 		m->tcp_flags = tcp_flag_byte(th);
 	}
-	if (skb->len < pkt->thoff + l4len)
+	if (pkt->end < pkt->thoff + l4len)
 		return false;
 	m->poff = pkt->thoff + l4len;
-	m->plen = skb->len - m->poff;
+	m->plen = pkt->end - m->poff;
 	/*
 	 * Bare TCP ACKs carry nothing for a SIP parser; SYN, FIN and RST do:
 	 * they open and close the agent's reassembly state.

@@ -41,6 +41,8 @@ static inline bool vqos_sip_port(const struct vqos_config *cfg, __be16 sport,
 	return false;
 }
 
+bool vqos_sip_payload(const struct sk_buff *skb, const struct vqos_pkt *pkt,
+		      struct vqos_sip_meta *m);
 void vqos_sip_mirror(struct vqos_net *vn, const struct vqos_config *cfg,
 		     struct sk_buff *skb, const struct nf_hook_state *state,
 		     const struct vqos_pkt *pkt);

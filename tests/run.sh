@@ -10,7 +10,9 @@
 #   replay       tests/replay/run.sh       (sipp calls recorded in netns, `voiceqos replay` checks)
 #   build W=1    make modules-all W=1      (every compiler/kbuild warning is a failure)
 #   style        make style                (checkpatch --strict + sparse)
-#   kunit        make kunit                (one result per KUnit suite)
+#   kunit        tools/kunit.sh            (one result per KUnit suite)
+#   kunit-kasan  tools/kunit.sh --kasan    (the same suites in a KASAN UML build, one result
+#                per suite, plus one failure for any "BUG: KASAN" in the console)
 #   vm 6.1       tests/vm-run.sh 6.1       (guest datapath tests, one result per case)
 #   vm 6.12      tests/vm-run.sh 6.12
 #   cross        tools/cross.sh --canary, tools/cross.sh   (one result per arch, arm64 armhf
@@ -33,9 +35,9 @@
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
-#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 shaper-6.1
-#                              shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips core-musl
-#                              openwrt)
+#                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
+#                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
+#                              core-musl openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -161,17 +163,23 @@ part_style() {
 #   [hh:mm:ss] ====== [PASSED] vqos_flow ======             closes a level
 # One result per top-level suite, naming the failed tests inside it. With --raw_output the
 # top-level TAP lines ("ok 1 vqos_flow", not indented) are used instead.
+#   part_kunit NAME [--kasan]
+# The KASAN build is a part of its own rather than more lines of `kunit`: it has its own
+# build dir and its failures mean something else (a bad access, not a wrong result), and
+# either can be rerun alone. tools/kunit.sh --kasan exits 1 on any "BUG: KASAN" line in the
+# console even if every test passed; that shows as "not ok - kunit-kasan: KASAN ...".
 part_kunit() {
-	local rc=0 log=$LOGS/kunit.log n=0 bad=0 depth=0 failed="" st suite l
+	local name=$1 rc=0 log=$LOGS/$1.log n=0 bad=0 depth=0 failed="" st suite l
+	shift
 	if [[ ! -x tools/kunit.sh ]]; then
-		notok "kunit: missing (tools/kunit.sh)"
+		notok "$name: missing (tools/kunit.sh)"
 		return
 	fi
 	if [[ ! -f kmod/.kunitconfig ]]; then
-		notok "kunit: missing (kmod/.kunitconfig)"
+		notok "$name: missing (kmod/.kunitconfig)"
 		return
 	fi
-	run_logged kunit 3000 make kunit || rc=$?
+	run_logged "$name" 3000 tools/kunit.sh "$@" || rc=$?
 	while IFS= read -r l; do
 		st="" suite=""
 		if [[ $l =~ ^=+\ \[(PASSED|FAILED|SKIPPED|CRASHED)\]\ ([^ ]+)\ =+$ ]]; then
@@ -193,21 +201,24 @@ part_kunit() {
 		fi
 		n=$((n + 1))
 		case $st in
-		PASSED) ok "kunit: $suite" ;;
-		SKIPPED) ok "kunit: $suite (skipped)" ;;
+		PASSED) ok "$name: $suite" ;;
+		SKIPPED) ok "$name: $suite (skipped)" ;;
 		*)
 			bad=$((bad + 1))
-			notok "kunit: $suite: $st${failed:+ (failed: $failed)}"
+			notok "$name: $suite: $st${failed:+ (failed: $failed)}"
 			;;
 		esac
 		failed=""
 	done < <(sed 's/^\[[0-9:]*\] //' "$log")
 	l=$(grep -m1 -E 'Testing complete|Ran [0-9]+ tests' "$log" || true)
-	[[ -n $l ]] && echo "# kunit: ${l#*] }" >&2
-	if ((rc != 0 && bad == 0)); then
-		notok "kunit: exit $rc: $(last_words "$log")"
+	[[ -n $l ]] && echo "# $name: ${l#*] }" >&2
+	l=$(grep -m1 -o 'KASAN reported .*' "$log" || true)
+	if [[ -n $l ]]; then
+		notok "$name: $l: $(grep -m1 -o 'BUG: KASAN.*' "$log" || true)"
+	elif ((rc != 0 && bad == 0)); then
+		notok "$name: exit $rc: $(last_words "$log")"
 	elif ((n == 0)); then
-		notok "kunit: no suite results in the output"
+		notok "$name: no suite results in the output"
 	fi
 }
 
@@ -313,9 +324,9 @@ part_openwrt() {
 
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
-	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-	       core-musl openwrt)
+	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12
+	       agent-vm-6.1 agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
+	       core-mips core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -325,7 +336,8 @@ for p in "${parts[@]}"; do
 	replay) part_replay ;;
 	build) part_build ;;
 	style) part_style ;;
-	kunit) part_kunit ;;
+	kunit) part_kunit kunit ;;
+	kunit-kasan) part_kunit kunit-kasan --kasan ;;
 	vm-6.1) part_vm 6.1 ;;
 	vm-6.12) part_vm 6.12 ;;
 	cross) part_cross ;;

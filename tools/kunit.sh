@@ -6,7 +6,12 @@
 #   tools/kunit.sh [--kasan] [-- KUNIT_PY_ARGS...]
 #
 # e.g. `tools/kunit.sh -- 'vqos_rtp*'` runs one suite, `tools/kunit.sh -- --raw_output`
-# shows the whole console. --kasan builds with KASAN in a build dir of its own.
+# shows the whole console. --kasan builds with KASAN (generic, inline, stack, vmalloc) in a
+# build dir of its own, boots with kasan_multi_shot so that every report is printed, and
+# fails the run if the console (kunit.py keeps it in BUILD_DIR/test.log) has any
+# "BUG: KASAN" line, even if every test passed: a report outside a test's context (suite
+# init/exit, an RCU callback, a work item) fails no KUnit test by itself. The reports are
+# printed. `make kunit` runs both builds, plain first.
 #
 # The pristine linux-source-6.12 tree (`tools/kernels.sh source`, unpacked by
 # tools/deps.sh) is never touched: a hard-link copy of it, $VQOS_CACHE/kunit-src-<version>,
@@ -19,7 +24,7 @@
 # the pristine tree is broken first. The objects go to $VQOS_CACHE/kunit-build (outside
 # the repo and the source tree), so later runs are incremental.
 #
-# Prints kunit.py's output; exits with kunit.py's exit code.
+# Prints kunit.py's output; exits with kunit.py's exit code, or 1 after a KASAN report.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -96,15 +101,38 @@ append_once "$rig/net/Makefile" 'obj-$(CONFIG_VOICEQOS) += voiceqos/'
 
 args=(run --arch=um --kunitconfig="$REPO/kmod/.kunitconfig" --jobs="$JOBS")
 if ((kasan)); then
-	args+=(--build_dir="$VQOS_CACHE/kunit-build-kasan"
+	build=$VQOS_CACHE/kunit-build-kasan
+	args+=(--build_dir="$build"
 		--kconfig_add CONFIG_KASAN=y
 		--kconfig_add CONFIG_KASAN_GENERIC=y
-		--kconfig_add CONFIG_KASAN_VMALLOC=y)
+		--kconfig_add CONFIG_KASAN_VMALLOC=y
+		--kconfig_add CONFIG_KASAN_STACK=y
+		--kernel_args kasan_multi_shot)
 else
-	args+=(--build_dir="$VQOS_CACHE/kunit-build")
+	build=$VQOS_CACHE/kunit-build
+	args+=(--build_dir="$build")
+fi
+
+# The rigged tree is shared by every checkout that runs this script, and make goes by
+# timestamps: objects built from another checkout's kmod/ can be newer than this one's
+# sources. Whoever built last is written down; a different checkout rebuilds the module.
+mkdir -p "$build"
+if [[ $(cat "$build/.vqos-kmod" 2>/dev/null) != "$REPO/kmod" ]]; then
+	rm -rf "$build/net/voiceqos"
+	printf '%s\n' "$REPO/kmod" >"$build/.vqos-kmod"
 fi
 
 cd "$rig"
 rc=0
+# A stale console must not be taken for this run's.
+rm -f "$build/test.log"
 ARCH=um "$PYTHON" tools/testing/kunit/kunit.py "${args[@]}" "${extra[@]}" || rc=$?
+if ((kasan)); then
+	n=$(grep -c 'BUG: KASAN' "$build/test.log" 2>/dev/null || true)
+	if ((${n:-0} > 0)); then
+		grep -A 3 'BUG: KASAN' "$build/test.log" >&2 || true
+		say "KASAN reported $n bug(s): see $build/test.log"
+		rc=1
+	fi
+fi
 exit "$rc"
