@@ -167,7 +167,6 @@ BINDIR ?= $(EXEC_PREFIX)/bin
 SBINDIR ?= $(EXEC_PREFIX)/sbin
 DATAROOTDIR ?= $(PREFIX)/share
 MANDIR ?= $(DATAROOTDIR)/man
-DOCDIR ?= $(DATAROOTDIR)/doc/voiceqos
 SYSCONFDIR ?= /etc
 # systemd reads /usr/local/lib/systemd/system as well as /lib/systemd/system.
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
