@@ -91,6 +91,7 @@ int vq_ctl_dial(const char *cmd, const char *path, int timeout_s, int *fdp)
 	struct timeval tv = { .tv_sec = timeout_s };
 	int fd, e;
 
+	*fdp = -1;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return vq_usage("%s: socket path too long: %s", cmd, path);
 	memcpy(sa.sun_path, path, strlen(path) + 1);

@@ -31,8 +31,9 @@ int vq_kerr(const char *what, int err, const char *extack);
 int vq_bad(const char *cmd, const char *kw, const char *val, const char *why);
 
 /*
- * Connects to voiceqosd's control socket at path with a receive timeout.
- * 0 and *fd set, or the exit status after a message that says what to do:
+ * Connects to voiceqosd's control socket at path with a receive timeout
+ * (0: none). 0 and *fd set, or *fd = -1 and the exit status after a
+ * message that says what to do:
  * daemon not running (no socket, or nobody listening), permission denied.
  */
 int vq_ctl_dial(const char *cmd, const char *path, int timeout_s, int *fd);
