@@ -175,6 +175,60 @@ else
 	notok "systemd: systemd-analyze is not installed (apt install systemd)"
 fi
 
+# The daemon as the unit runs it, as far as this machine allows (no systemd as PID 1 here,
+# and no module): capabilities bounded to CAP_NET_ADMIN with no_new_privs (setpriv), run
+# under strace through start-up, two control requests, a SIGHUP reload and SIGTERM; every
+# system call it made must be one the unit's SystemCallFilter allows.
+# filter_expand GROUP: the system calls of a systemd group, nested groups expanded.
+filter_expand() {
+	local x
+	systemd-analyze syscall-filter "$1" | awk 'NR > 1 && $1 !~ /^#/ { print $1 }' |
+		while read -r x; do
+			if [[ $x == @* ]]; then filter_expand "$x"; else echo "$x"; fi
+		done
+}
+if command -v systemd-analyze >/dev/null && command -v strace >/dev/null &&
+	[[ $(id -u) == 0 && -x $REPO/agent/voiceqosd ]]; then
+	unitf=$REPO/tools/systemd/voiceqosd.service
+	allow=$(sed -n 's/^SystemCallFilter=\([^~].*\)/\1/p' "$unitf")
+	deny=$(sed -n 's/^SystemCallFilter=~\(.*\)/\1/p' "$unitf")
+	for g in $allow; do filter_expand "$g"; done | LC_ALL=C sort -u >"$tmp/sc-allow"
+	for g in $deny; do filter_expand "$g"; done | LC_ALL=C sort -u >"$tmp/sc-deny"
+	LC_ALL=C comm -23 "$tmp/sc-allow" "$tmp/sc-deny" >"$tmp/sc-eff"
+	mkdir -p "$tmp/run"
+	printf '[daemon]\nsocket = %s/run/voiceqosd.sock\n' "$tmp" >"$tmp/d.conf"
+	say "voiceqosd -f under setpriv (CAP_NET_ADMIN only, no_new_privs) and strace"
+	setpriv --no-new-privs --bounding-set=-all,+net_admin --inh-caps=-all,+net_admin \
+		--ambient-caps=-all,+net_admin \
+		strace -f -qq -o "$tmp/strace.log" "$REPO/agent/voiceqosd" -f -c "$tmp/d.conf" \
+		>"$tmp/d.log" 2>&1 &
+	spid=$!
+	for _ in $(seq 100); do [[ -S $tmp/run/voiceqosd.sock ]] && break; sleep 0.1; done
+	dpid=$(pgrep -P "$spid" | head -n1 || true)
+	"$REPO/agent/voiceqos" calls --socket "$tmp/run/voiceqosd.sock" >/dev/null 2>&1 || true
+	"$REPO/agent/voiceqos" calls --json --socket "$tmp/run/voiceqosd.sock" >"$tmp/calls.json" \
+		2>&1 || true
+	if [[ -n $dpid ]]; then
+		kill -HUP "$dpid"
+		for _ in $(seq 50); do grep -q 'reload' "$tmp/d.log" && break; sleep 0.1; done
+		kill -TERM "$dpid"
+	fi
+	for _ in $(seq 100); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+	kill "$spid" 2>/dev/null || true
+	wait "$spid" 2>/dev/null || true
+	grep -q '"calls"' "$tmp/calls.json" && grep -q 'exiting' "$tmp/d.log" && rc=0 || rc=$?
+	check "systemd: voiceqosd with CAP_NET_ADMIN only starts, answers, reloads, stops" "$rc" \
+		"$(tail -n 3 "$tmp/d.log" | tr '\n' ' ')"
+	sed -E 's/^[0-9]+ +//' "$tmp/strace.log" | grep -oE '^[a-z_0-9]+\(' | tr -d '(' |
+		LC_ALL=C sort -u >"$tmp/sc-used"
+	LC_ALL=C comm -23 "$tmp/sc-used" "$tmp/sc-eff" >"$tmp/sc-denied"
+	[[ -s $tmp/sc-used && ! -s $tmp/sc-denied ]] && rc=0 || rc=$?
+	check "systemd: every system call voiceqosd made is allowed by SystemCallFilter" "$rc" \
+		"denied: $(tr '\n' ' ' <"$tmp/sc-denied") (used $(wc -l <"$tmp/sc-used"))"
+else
+	notok "systemd: the daemon under the unit's limits needs root, strace, systemd-analyze"
+fi
+
 # --- dkms ---------------------------------------------------------------------------------
 excl=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' "$REPO/tools/dkms/dkms.conf.in")
 bad=
