@@ -251,8 +251,10 @@ dkms-tree:
 	sed 's/@VERSION@/$(VERSION)/g' $(TOP)/tools/dkms/dkms.conf.in >"$$src/dkms.conf"
 	echo "dkms source tree: $$src"
 
+# Not `dkms status | grep -q`: grep leaving early makes dkms die of SIGPIPE, and pipefail
+# then reads a registered module as absent.
 dkms-install: dkms-tree
-	@if $(DKMS) status -m voiceqos -v '$(VERSION)' | grep -q .; then
+	@if [[ -n $$($(DKMS) status -m voiceqos -v '$(VERSION)' 2>/dev/null) ]]; then
 		$(DKMS) remove -m voiceqos -v '$(VERSION)' --all
 	fi
 	$(DKMS) add -m voiceqos -v '$(VERSION)'
@@ -260,7 +262,7 @@ dkms-install: dkms-tree
 	$(DKMS) install -m voiceqos -v '$(VERSION)' -k '$(KVER)'
 
 dkms-uninstall:
-	@if $(DKMS) status -m voiceqos -v '$(VERSION)' | grep -q .; then
+	@if [[ -n $$($(DKMS) status -m voiceqos -v '$(VERSION)' 2>/dev/null) ]]; then
 		$(DKMS) remove -m voiceqos -v '$(VERSION)' --all
 	fi
 	rm -rf '$(DKMS_SRC)'

@@ -243,63 +243,72 @@ done
 [[ -z $bad ]] && rc=0 || rc=$?
 check "dkms: BUILD_EXCLUSIVE_KERNEL pattern" "$rc" "$bad"
 
-# What dkms could touch outside the scratch trees: its default trees and key place.
+# What dkms could touch outside the scratch trees: its default trees, its key place and
+# the kernels' module directories (depmod).
 outside() {
-	find /var/lib/dkms /usr/src /etc/dkms -maxdepth 3 -printf '%p %T@\n' 2>/dev/null | LC_ALL=C sort
+	find /var/lib/dkms /usr/src /etc/dkms /lib/modules -maxdepth 3 -printf '%p %T@\n' \
+		2>/dev/null | LC_ALL=C sort
 }
+# dkms_ko DIR: the module dkms built or installed below DIR, or nothing.
+dkms_ko() { find "$1" -name 'voiceqos.ko*' 2>/dev/null | head -n1; }
 if command -v dkms >/dev/null; then
 	outside >"$tmp/outside.before"
 	src=$tmp/dkms-src
 	dtree=$tmp/dkms-tree
 	itree=$tmp/dkms-inst
-	mkdir -p "$src" "$dtree" "$itree"
-	dk=(dkms --dkmstree "$dtree" --sourcetree "$src" --installtree "$itree")
+	abi61=$("$REPO/tools/kernels.sh" abi 6.1)
+	abi612=$("$REPO/tools/kernels.sh" abi 6.12)
+	mkdir -p "$src" "$dtree" "$itree/$abi61"
+	# --no-depmod: depmod would run on this machine's /lib/modules/KVER, not the scratch one.
+	dk=(dkms --dkmstree "$dtree" --sourcetree "$src" --installtree "$itree" --no-depmod)
 	# dkms signs what it builds, with a key it creates in /var/lib/dkms unless told
 	# otherwise (framework.conf, or the environment when that file leaves them unset):
 	# a throw-away key in the scratch tree keeps the machine untouched.
 	export mok_signing_key=$tmp/mok.key mok_certificate=$tmp/mok.pub
-	if make_q "$tmp/dkms-tree.log" dkms-tree DKMS_SRC="$src/voiceqos-$VERSION"; then
+	# The Makefile's own recipe: dkms-tree, then dkms add, build and install for 6.1.
+	if make_q "$tmp/dkms-install.log" dkms-install DKMS="${dk[*]}" \
+		DKMS_SRC="$src/voiceqos-$VERSION" KVER="$abi61"; then
 		grep -qx "PACKAGE_VERSION=\"$VERSION\"" "$src/voiceqos-$VERSION/dkms.conf" && rc=0 || rc=$?
 		check "dkms: dkms.conf carries VQOS_VERSION $VERSION" "$rc" \
 			"$(grep PACKAGE_VERSION "$src/voiceqos-$VERSION/dkms.conf")"
-		say "dkms add -m voiceqos -v $VERSION"
-		if "${dk[@]}" add -m voiceqos -v "$VERSION" >"$tmp/dkms-add.log" 2>&1; then
-			for line in 6.1 6.12; do
-				abi=$("$REPO/tools/kernels.sh" abi $line)
-				say "dkms build -m voiceqos -v $VERSION -k $abi"
-				if nice -n 10 "${dk[@]}" build -m voiceqos -v "$VERSION" -k "$abi" \
-					>"$tmp/dkms-$line.log" 2>&1; then
-					ko=$(find "$dtree/voiceqos/$VERSION/$abi" -name 'voiceqos.ko*' | head -n1)
-					if [[ -n $ko ]] && [[ $(modinfo -F vermagic "$ko") == "$abi "* ]]; then
-						ok "dkms: build for $abi (Debian $line) in a scratch tree"
-					else
-						notok "dkms: build for $abi: no module with vermagic $abi (${ko:-none})"
-					fi
-				else
-					notok "dkms: build for $abi: $(grep -v '^$' "$tmp/dkms-$line.log" |
-						tail -n 3 | tr '\n' ' ')"
-				fi
-			done
-			# A kernel outside the range, with "headers" present so that only the
-			# exclusion can be what stops it.
-			other=6.6.0-99-amd64
-			mkdir -p "$tmp/fake-headers"
-			echo 'all:' >"$tmp/fake-headers/Makefile"
-			say "dkms build -k $other (outside BUILD_EXCLUSIVE_KERNEL)"
-			if "${dk[@]}" build -m voiceqos -v "$VERSION" -k "$other" \
-				--kernelsourcedir "$tmp/fake-headers" >"$tmp/dkms-other.log" 2>&1; then
-				notok "dkms: $other refused: dkms built it"
-			elif grep -q 'BUILD_EXCLUSIVE' "$tmp/dkms-other.log"; then
-				ok "dkms: $other refused by BUILD_EXCLUSIVE_KERNEL"
-			else
-				notok "dkms: $other refused, but not for BUILD_EXCLUSIVE: $(tr '\n' ' ' \
-					<"$tmp/dkms-other.log" | cut -c1-200)"
-			fi
+		ko=$(dkms_ko "$itree/$abi61/updates/dkms")
+		[[ -n $ko && $(modinfo -F vermagic "$ko") == "$abi61 "* ]] && rc=0 || rc=$?
+		check "dkms: make dkms-install builds and installs for $abi61 (Debian 6.1)" "$rc" \
+			"installed: ${ko:-nothing} $(tail -n 2 "$tmp/dkms-install.log" | tr '\n' ' ')"
+		say "dkms build -m voiceqos -v $VERSION -k $abi612"
+		if nice -n 10 "${dk[@]}" build -m voiceqos -v "$VERSION" -k "$abi612" \
+			>"$tmp/dkms-6.12.log" 2>&1; then
+			ko=$(dkms_ko "$dtree/voiceqos/$VERSION/$abi612")
+			[[ -n $ko && $(modinfo -F vermagic "$ko") == "$abi612 "* ]] && rc=0 || rc=$?
+			check "dkms: build for $abi612 (Debian 6.12)" "$rc" "built: ${ko:-nothing}"
 		else
-			notok "dkms: add: $(tr '\n' ' ' <"$tmp/dkms-add.log")"
+			notok "dkms: build for $abi612: $(grep -v '^$' "$tmp/dkms-6.12.log" |
+				tail -n 3 | tr '\n' ' ')"
 		fi
+		# A kernel outside the range, with "headers" present so that only the exclusion
+		# can be what stops it.
+		other=6.6.0-99-amd64
+		mkdir -p "$tmp/fake-headers"
+		echo 'all:' >"$tmp/fake-headers/Makefile"
+		say "dkms build -k $other (outside BUILD_EXCLUSIVE_KERNEL)"
+		if "${dk[@]}" build -m voiceqos -v "$VERSION" -k "$other" \
+			--kernelsourcedir "$tmp/fake-headers" >"$tmp/dkms-other.log" 2>&1; then
+			notok "dkms: $other refused: dkms built it"
+		elif grep -q 'BUILD_EXCLUSIVE' "$tmp/dkms-other.log"; then
+			ok "dkms: $other refused by BUILD_EXCLUSIVE_KERNEL"
+		else
+			notok "dkms: $other refused, but not for BUILD_EXCLUSIVE: $(tr '\n' ' ' \
+				<"$tmp/dkms-other.log" | cut -c1-200)"
+		fi
+		make_q "$tmp/dkms-uninstall.log" dkms-uninstall DKMS="${dk[*]}" \
+			DKMS_SRC="$src/voiceqos-$VERSION" KVER="$abi61" && rc=0 || rc=$?
+		[[ $rc == 0 && -z $(dkms_ko "$itree") && ! -e $src/voiceqos-$VERSION &&
+			-z $("${dk[@]}" status -m voiceqos 2>/dev/null) ]] && rc=0 || rc=1
+		check "dkms: make dkms-uninstall removes the module, the sources and the dkms entry" \
+			"$rc" "$(tail -n 2 "$tmp/dkms-uninstall.log" | tr '\n' ' ') left: $(dkms_ko "$itree")"
 	else
-		notok "dkms: make dkms-tree: $(tail -n 3 "$tmp/dkms-tree.log")"
+		notok "dkms: make dkms-install: $(grep -v '^$' "$tmp/dkms-install.log" | tail -n 3 |
+			tr '\n' ' ')"
 	fi
 	outside >"$tmp/outside.after"
 	diff "$tmp/outside.before" "$tmp/outside.after" >"$tmp/outside.diff" && rc=0 || rc=$?
