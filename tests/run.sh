@@ -290,7 +290,7 @@ part_install() {
 		notok "install: missing (tests/install/run.sh)"
 		return
 	fi
-	run_logged install 900 tests/install/run.sh || rc=$?
+	run_logged install 1800 tests/install/run.sh || rc=$?
 	pass_results install "$LOGS/install.log" "$rc"
 }
 
