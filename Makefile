@@ -187,7 +187,7 @@ UNIT := tools/systemd/voiceqosd.service
 install: install-agent install-module
 
 install-agent:
-	@[[ -x $(TOP)/agent/voiceqos && -x $(TOP)/agent/voiceqosd ]] || $(MAKE) -C $(TOP)/agent
+	@$(MAKE) --no-print-directory -C $(TOP)/agent voiceqos voiceqosd
 	d='$(DESTDIR)'
 	$(INSTALL) -d "$$d$(BINDIR)" "$$d$(SBINDIR)" "$$d$(MANDIR)/man8" "$$d$(MANDIR)/man5" \
 		"$$d$(SYSTEMDUNITDIR)" "$$d$(SYSCONFDIR)/voiceqos"

@@ -20,7 +20,8 @@
 #               built and its vermagic is that ABI; BUILD_EXCLUSIVE_KERNEL: dkms refuses
 #               another kernel version (fake headers, so that only the exclusion can stop
 #               it) and the pattern accepts/refuses a table of version strings
-#   man         mandoc -Tlint -Wwarning and man --warnings (groff) on each page
+#   man         mandoc -Tlint -Wwarning and man --warnings (groff) on each page, whose .TH
+#               names the version VQOS_VERSION of agent/Makefile
 #   help-man    voiceqos --help vs voiceqos(8): every subcommand of the help's command
 #               table is a COMMANDS entry and every COMMANDS entry is in the help; every
 #               --option of the help is in the page and every --option the page's
@@ -330,6 +331,8 @@ for page in "$REPO"/man/*.[0-9]; do
 	else
 		notok "man: mandoc -Tlint $name: mandoc is not installed (apt install mandoc)"
 	fi
+	grep -q "^\.TH .* \"voiceqos $VERSION\" " "$page" && rc=0 || rc=$?
+	check "man: $name names version $VERSION" "$rc" "$(grep '^\.TH' "$page")"
 	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" >/dev/null 2>"$tmp/man.log" &&
 		[[ ! -s $tmp/man.log ]] && rc=0 || rc=$?
 	check "man: man --warnings $name" "$rc" "$(tr '\n' ' ' <"$tmp/man.log")"
