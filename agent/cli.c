@@ -40,6 +40,9 @@ static const struct subcommand {
 	{ "listen", listen_main,
 	  "  listen [sip] [events] [count N] [timeout SEC]\n" },
 	{ "calls", calls_main, "  calls [--json] [--socket PATH]\n" },
+	{ "status", status_main, "  status [--json] [--socket PATH]\n" },
+	{ "monitor", monitor_main,
+	  "  monitor [--json] [--count N] [--timeout SEC] [--socket PATH]\n" },
 	{ "replay", replay_main, "  replay [--config FILE] [--json] [--log-level L] CAPTURE\n" },
 	{ "plan", plan_main,
 	  "  plan --calls N --codec C [--ptime MS]\n"

@@ -19,6 +19,8 @@ int batch_main(int argc, char *argv[]);
 int calls_main(int argc, char *argv[]);
 int replay_main(int argc, char *argv[]);
 int plan_main(int argc, char *argv[]);
+int status_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 /* Global options, subcommand lookup and run; batch calls it per line. */
 int vq_run(int argc, char *argv[]);
