@@ -189,6 +189,11 @@ start="start it with: systemctl start voiceqosd (or voiceqosd -f)"
 expect "calls, no daemon" 1 \
 	"voiceqos: voiceqosd is not running (no control socket at $tmp/none.sock); $start" -- \
 	calls --socket "$tmp/none.sock"
+for c in status monitor; do
+	expect "$c, no daemon" 1 \
+		"voiceqos: voiceqosd is not running (no control socket at $tmp/none.sock); $start" -- \
+		"$c" --socket "$tmp/none.sock"
+done
 if /usr/bin/python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
 	"$tmp/stale.sock"; then
 	expect "calls, stale socket" 1 \
@@ -213,6 +218,17 @@ if [[ $(id -u) == 0 ]]; then
 		ok "calls as nobody, root-only socket"
 	else
 		notok "calls as nobody, root-only socket" "exit $rc, stderr '$(cat "$tmp/err")'"
+	fi
+	chmod 0755 "$tmp"
+	# shellcheck disable=SC2086 # VQ_WRAP is a command line on purpose
+	setpriv --reuid=65534 --regid=65534 --clear-groups ${VQ_WRAP:-} "$cli" status \
+		--socket "$tmp/pub/root.sock" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	chmod 0700 "$tmp"
+	if [[ $rc -eq 1 && $(cat "$tmp/err") == "${want/calls:/status:}" ]]; then
+		ok "status as nobody, root-only socket"
+	else
+		notok "status as nobody, root-only socket" "exit $rc, stderr '$(cat "$tmp/err")'"
 	fi
 else
 	echo "# skip: not root, the permission case needs setpriv to another user"
