@@ -22,6 +22,7 @@
 #               it) and the pattern accepts/refuses a table of version strings
 #   man         mandoc -Tlint -Wwarning and man --warnings (groff) on each page, whose .TH
 #               names the version VQOS_VERSION of agent/Makefile
+#               and every section and key of etc/voiceqos.conf has its voiceqos.conf(5) entry
 #   help-man    voiceqos --help vs voiceqos(8): every subcommand of the help's command
 #               table is a COMMANDS entry and every COMMANDS entry is in the help; every
 #               --option of the help is in the page and every --option the page's
@@ -337,6 +338,18 @@ for page in "$REPO"/man/*.[0-9]; do
 		[[ ! -s $tmp/man.log ]] && rc=0 || rc=$?
 	check "man: man --warnings $name" "$rc" "$(tr '\n' ' ' <"$tmp/man.log")"
 done
+
+# Every section and key of the shipped config (which lists every key) has its entry in
+# voiceqos.conf(5): ".SH [section]" and ".BR key".
+miss=
+while IFS= read -r l; do
+	case $l in
+	"["*"]") grep -qxF ".SH $l" "$REPO/man/voiceqos.conf.5" || miss+=" $l" ;;
+	[a-z]*" ="*) grep -q "^\.BR ${l%% *} " "$REPO/man/voiceqos.conf.5" || miss+=" ${l%% *}" ;;
+	esac
+done <"$REPO/etc/voiceqos.conf"
+[[ -z $miss ]] && rc=0 || rc=$?
+check "man: every section and key of etc/voiceqos.conf in voiceqos.conf(5)" "$rc" "missing:$miss"
 
 # --- help vs man --------------------------------------------------------------------------
 cli=$REPO/agent/voiceqos
