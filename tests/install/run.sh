@@ -31,7 +31,7 @@
 #   vm          tests/install/vm.sh in the 6.12 guest: the CLI's EPERM message, voiceqosd
 #               with CAP_NET_ADMIN only configuring the module, its system calls against
 #               the unit's SystemCallFilter (VQOS_INSTALL_VM=0 skips, as a not ok line)
-#   lint        shellcheck on this script and vm.sh
+#   lint        shellcheck on this script, vm.sh and dkms.conf (bash, as dkms sources it)
 #
 #   tests/install/run.sh            prints ok/not ok lines and "N passed, N failed"
 set -euo pipefail
@@ -420,6 +420,10 @@ if command -v shellcheck >/dev/null; then
 	(cd "$REPO" && shellcheck -x tests/install/run.sh tests/install/vm.sh) >"$tmp/sc.log" 2>&1 &&
 		rc=0 || rc=$?
 	check "lint: shellcheck tests/install/run.sh vm.sh" "$rc" "$(head -n 5 "$tmp/sc.log" | tr '\n' ' ')"
+	# dkms sources dkms.conf in bash; the variables are dkms's (set there, used there).
+	shellcheck -s bash -e SC2034,SC2154 "$REPO/tools/dkms/dkms.conf.in" >"$tmp/sc.log" 2>&1 &&
+		rc=0 || rc=$?
+	check "lint: shellcheck tools/dkms/dkms.conf.in" "$rc" "$(head -n 5 "$tmp/sc.log" | tr '\n' ' ')"
 else
 	notok "lint: shellcheck is not installed"
 fi
