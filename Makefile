@@ -144,3 +144,126 @@ clean:
 
 # Recipes are written as one shell script each (set -euo pipefail via .SHELLFLAGS).
 .ONESHELL:
+
+# --- install ------------------------------------------------------------------------------
+# Owned by the install work (Documentation/admin-guide.md). Standard GNU directory
+# variables; DESTDIR stages the whole tree (packagers, tests/install/run.sh).
+#
+#   make install            agent, CLI, man pages, systemd unit, config example, module
+#   make install-agent      all of that except the module (when DKMS provides it)
+#   make install-module     only the module, for KVER (default: the running kernel)
+#   make uninstall          removes what install put there, never a config an admin edited
+#   make dkms-install       sources to /usr/src/voiceqos-VERSION, then dkms add/build/install
+#   make dkms-uninstall     dkms remove --all and the /usr/src copy
+#
+# The module goes to /lib/modules/KVER/updates/voiceqos.ko (updates/ wins over a same-named
+# in-tree module in depmod's search order, as with DKMS); copied, not `make modules_install`,
+# so a staged install needs neither a System.map nor a signing key, and depmod runs only
+# for a real install (DESTDIR empty). The config directory is /etc, not PREFIX/etc:
+# voiceqosd reads /etc/voiceqos/voiceqos.conf by default whatever the prefix.
+VERSION := $(shell sed -n 's/^VQOS_VERSION ?= *//p' $(TOP)/agent/Makefile)
+PREFIX ?= /usr/local
+EXEC_PREFIX ?= $(PREFIX)
+BINDIR ?= $(EXEC_PREFIX)/bin
+SBINDIR ?= $(EXEC_PREFIX)/sbin
+DATAROOTDIR ?= $(PREFIX)/share
+MANDIR ?= $(DATAROOTDIR)/man
+SYSCONFDIR ?= /etc
+# systemd reads /usr/local/lib/systemd/system as well as /lib/systemd/system.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+KVER ?= $(shell uname -r)
+MODDIR ?= /lib/modules/$(KVER)/updates
+# The headers matching KVER: Debian's /lib/modules/KVER/build link.
+INSTALL_KDIR ?= /lib/modules/$(KVER)/build
+DKMS ?= dkms
+DKMS_SRC ?= /usr/src/voiceqos-$(VERSION)
+INSTALL ?= install
+DEPMOD ?= depmod
+
+MANPAGES := man/voiceqos.8 man/voiceqosd.8 man/voiceqos.conf.5
+UNIT := tools/systemd/voiceqosd.service
+
+.PHONY: install install-agent install-module uninstall dkms-install dkms-uninstall dkms-tree
+
+install: install-agent install-module
+
+install-agent:
+	@$(MAKE) --no-print-directory -C $(TOP)/agent voiceqos voiceqosd
+	d='$(DESTDIR)'
+	$(INSTALL) -d "$$d$(BINDIR)" "$$d$(SBINDIR)" "$$d$(MANDIR)/man8" "$$d$(MANDIR)/man5" \
+		"$$d$(SYSTEMDUNITDIR)" "$$d$(SYSCONFDIR)/voiceqos"
+	$(INSTALL) -m 0755 $(TOP)/agent/voiceqos "$$d$(BINDIR)/voiceqos"
+	$(INSTALL) -m 0755 $(TOP)/agent/voiceqosd "$$d$(SBINDIR)/voiceqosd"
+	for m in $(MANPAGES); do
+		$(INSTALL) -m 0644 "$(TOP)/$$m" "$$d$(MANDIR)/man$${m##*.}/$${m#man/}"
+	done
+	# The unit names the daemon where this install put it.
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(TOP)/$(UNIT) \
+		>"$$d$(SYSTEMDUNITDIR)/voiceqosd.service"
+	chmod 0644 "$$d$(SYSTEMDUNITDIR)/voiceqosd.service"
+	# An existing config is the admin's: the example goes beside it instead.
+	conf="$$d$(SYSCONFDIR)/voiceqos/voiceqos.conf"
+	if [[ -e $$conf ]]; then
+		$(INSTALL) -m 0644 $(TOP)/etc/voiceqos.conf "$$conf.example"
+		echo "install: kept $$conf, the shipped one is $$conf.example"
+	else
+		$(INSTALL) -m 0644 $(TOP)/etc/voiceqos.conf "$$conf"
+	fi
+
+install-module:
+	@[[ -f $(INSTALL_KDIR)/Makefile ]] || { echo "install: no kernel headers for $(KVER) at" \
+		"$(INSTALL_KDIR) (apt install linux-headers-$(KVER), or KVER=/INSTALL_KDIR=)" >&2; exit 1; }
+	$(MAKE) --no-print-directory modules KDIR='$(INSTALL_KDIR)'
+	ko=$$($(MAKE) -s --no-print-directory kopath KDIR='$(INSTALL_KDIR)')
+	$(INSTALL) -D -m 0644 "$$ko" '$(DESTDIR)$(MODDIR)/voiceqos.ko'
+	if [[ -z '$(DESTDIR)' ]]; then $(DEPMOD) -a '$(KVER)'; fi
+
+# Removes exactly what install-agent/install-module wrote; the config only if it is still the
+# shipped file byte for byte, then the directories install created if they are empty.
+uninstall:
+	@d='$(DESTDIR)'
+	rm -f "$$d$(BINDIR)/voiceqos" "$$d$(SBINDIR)/voiceqosd" \
+		"$$d$(MANDIR)/man8/voiceqos.8" "$$d$(MANDIR)/man8/voiceqosd.8" \
+		"$$d$(MANDIR)/man5/voiceqos.conf.5" "$$d$(SYSTEMDUNITDIR)/voiceqosd.service" \
+		"$$d$(SYSCONFDIR)/voiceqos/voiceqos.conf.example" \
+		"$$d$(MODDIR)/voiceqos.ko"
+	conf="$$d$(SYSCONFDIR)/voiceqos/voiceqos.conf"
+	if [[ -f $$conf ]] && ! cmp -s "$$conf" $(TOP)/etc/voiceqos.conf; then
+		echo "uninstall: kept $$conf (edited)"
+	else
+		rm -f "$$conf"
+	fi
+	# Our own directories go when empty; shared ones (bin, man8...) only in a staged tree.
+	rmdir "$$d$(SYSCONFDIR)/voiceqos" "$$d$(MODDIR)" 2>/dev/null || true
+	if [[ -n $$d && -d $$d ]]; then find "$$d" -depth -mindepth 1 -type d -empty -delete; fi
+	if [[ -z $$d && -d /lib/modules/$(KVER) ]]; then $(DEPMOD) -a '$(KVER)'; fi
+
+# The DKMS source tree: the module's sources, the uapi header and a Kbuild, nothing else
+# (dkms builds it with make -C $kernel_source_dir M=...). DKMS_SRC may point elsewhere
+# (tests use a scratch tree).
+dkms-tree:
+	@src='$(DESTDIR)$(DKMS_SRC)'
+	rm -rf "$$src"
+	mkdir -p "$$src"
+	cp $(TOP)/Kbuild "$$src/Kbuild"
+	(cd $(TOP) && find kmod include/uapi -type f \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Kconfig \) ! -name '*.mod.c') |
+	while read -r f; do $(INSTALL) -D -m 0644 "$(TOP)/$$f" "$$src/$$f"; done
+	sed 's/@VERSION@/$(VERSION)/g' $(TOP)/tools/dkms/dkms.conf.in >"$$src/dkms.conf"
+	echo "dkms source tree: $$src"
+
+# Not `dkms status | grep -q`: grep leaving early makes dkms die of SIGPIPE, and pipefail
+# then reads a registered module as absent.
+dkms-install: dkms-tree
+	@if [[ -n $$($(DKMS) status -m voiceqos -v '$(VERSION)' 2>/dev/null) ]]; then
+		$(DKMS) remove -m voiceqos -v '$(VERSION)' --all
+	fi
+	$(DKMS) add -m voiceqos -v '$(VERSION)'
+	$(DKMS) build -m voiceqos -v '$(VERSION)' -k '$(KVER)'
+	$(DKMS) install -m voiceqos -v '$(VERSION)' -k '$(KVER)'
+
+dkms-uninstall:
+	@if [[ -n $$($(DKMS) status -m voiceqos -v '$(VERSION)' 2>/dev/null) ]]; then
+		$(DKMS) remove -m voiceqos -v '$(VERSION)' --all
+	fi
+	rm -rf '$(DKMS_SRC)'

@@ -21,13 +21,11 @@
 
 int calls_main(int argc, char *argv[])
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	const char *path = getenv("VOICEQOS_SOCKET");
-	struct timeval tv = { .tv_sec = CALLS_TIMEOUT_S };
 	const char *req;
 	char buf[8192];
 	ssize_t n;
-	int fd, i;
+	int fd, i, r;
 	bool json = vq_json, any = false;
 
 	for (i = 1; i < argc; i++) {
@@ -40,25 +38,9 @@ int calls_main(int argc, char *argv[])
 	}
 	if (!path || !*path)
 		path = VQ_DEFAULT_SOCKET;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return vq_usage("calls: socket path too long: %s", path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return vq_err("calls: socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		if (e == ENOENT || e == ECONNREFUSED)
-			return vq_err("voiceqosd is not running (no control socket at %s)",
-				      path);
-		if (e == EACCES || e == EPERM)
-			return vq_err("calls: %s: permission denied (the control socket "
-				      "is root only)", path);
-		return vq_err("calls: connect %s: %s", path, strerror(e));
-	}
+	r = vq_ctl_dial("calls", path, CALLS_TIMEOUT_S, &fd);
+	if (r)
+		return r;
 	req = json ? "calls\n" : "calls text\n";
 	/*
 	 * A daemon that refuses us answers and closes without reading the
@@ -74,9 +56,13 @@ int calls_main(int argc, char *argv[])
 	while ((n = read(fd, buf, sizeof(buf))) > 0) {
 		/* The daemon refuses non-root peers with a one-line JSON error. */
 		if (!any && strncmp(buf, "{\"error\":", 9) == 0) {
+			const char *nl = memchr(buf, '\n', n);
+			int len = nl ? nl - buf : n;
+			bool perm = memmem(buf, len, "permission denied", 17) != NULL;
+
 			close(fd);
-			return vq_err("calls: voiceqosd says: %.*s", (int)strcspn(buf, "\n"),
-				      buf);
+			return vq_err("calls: voiceqosd says: %.*s%s", len, buf,
+				      perm ? " (run as root)" : "");
 		}
 		any = true;
 		fwrite(buf, 1, n, stdout);

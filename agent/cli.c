@@ -44,6 +44,9 @@ static const struct subcommand {
 	{ "monitor", monitor_main,
 	  "  monitor [--json] [--count N] [--timeout SEC] [--socket PATH]\n" },
 	{ "replay", replay_main, "  replay [--config FILE] [--json] [--log-level L] CAPTURE\n" },
+	{ "plan", plan_main,
+	  "  plan --calls N --codec C [--ptime MS]\n"
+	  "       [--link ethernet|vlan|pppoe|ipv6|none|BYTES] [--json]\n" },
 	{ "batch", batch_main,
 	  "  batch FILE|-\n" },
 	{ "help", help_main,

@@ -18,6 +18,7 @@ int listen_main(int argc, char *argv[]);
 int batch_main(int argc, char *argv[]);
 int calls_main(int argc, char *argv[]);
 int replay_main(int argc, char *argv[]);
+int plan_main(int argc, char *argv[]);
 int status_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 

@@ -3,6 +3,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 
 #include <linux/voiceqos.h>
 
@@ -46,9 +50,12 @@ int vq_usage(const char *fmt, ...)
 
 int vq_kerr(const char *what, int err, const char *extack)
 {
+	/* The module's commands are GENL_ADMIN_PERM: say what would do. */
+	const char *hint = err == EPERM || err == EACCES ? " (needs root or CAP_NET_ADMIN)" : "";
+
 	if (extack && *extack)
-		return vq_err("%s: %s: %s", what, strerror(err), extack);
-	return vq_err("%s: %s", what, strerror(err));
+		return vq_err("%s: %s: %s%s", what, strerror(err), extack, hint);
+	return vq_err("%s: %s%s", what, strerror(err), hint);
 }
 
 int vq_bad(const char *cmd, const char *kw, const char *val, const char *why)
@@ -65,7 +72,8 @@ int vq_genl_open(struct genl *g)
 	r = genl_resolve(g, VOICEQOS_GENL_NAME);
 	if (r == -ENOENT) {
 		genl_close(g);
-		return vq_err("kernel module not loaded (modprobe voiceqos)");
+		return vq_err("kernel module not loaded (genl family " VOICEQOS_GENL_NAME
+			      " not found); load it with: modprobe voiceqos");
 	}
 	if (r < 0) {
 		int ret = vq_kerr("resolve genl family " VOICEQOS_GENL_NAME,
@@ -75,6 +83,48 @@ int vq_genl_open(struct genl *g)
 		return ret;
 	}
 	return 0;
+}
+
+int vq_ctl_dial(const char *cmd, const char *path, int timeout_s, int *fdp)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = timeout_s };
+	int fd, e;
+
+	*fdp = -1;
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return vq_usage("%s: socket path too long: %s", cmd, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return vq_err("%s: socket: %s", cmd, strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		*fdp = fd;
+		return 0;
+	}
+	e = errno;
+	close(fd);
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		return vq_err("voiceqosd is not running (no control socket at %s); "
+			      "start it with: systemctl start voiceqosd (or voiceqosd -f)", path);
+	case ECONNREFUSED:
+		/* A socket file nobody listens on: the daemon died without cleaning up. */
+		return vq_err("voiceqosd is not running (nothing listens on %s); "
+			      "start it with: systemctl start voiceqosd (or voiceqosd -f)", path);
+	case EACCES:
+	case EPERM:
+		/*
+		 * The socket and its directory are root only and the daemon checks
+		 * the peer's uid: CAP_NET_ADMIN alone does not open it.
+		 */
+		return vq_err("%s: %s: permission denied (the control socket is root only; "
+			      "run as root)", cmd, path);
+	default:
+		return vq_err("%s: connect %s: %s", cmd, path, strerror(e));
+	}
 }
 
 static struct genl shared;

@@ -31,6 +31,14 @@ int vq_kerr(const char *what, int err, const char *extack);
 int vq_bad(const char *cmd, const char *kw, const char *val, const char *why);
 
 /*
+ * Connects to voiceqosd's control socket at path with a receive timeout
+ * (0: none). 0 and *fd set, or *fd = -1 and the exit status after a
+ * message that says what to do:
+ * daemon not running (no socket, or nobody listening), permission denied.
+ */
+int vq_ctl_dial(const char *cmd, const char *path, int timeout_s, int *fd);
+
+/*
  * The shared connection with the voiceqos family resolved, opened on first
  * use; NULL (message printed) if that fails, e.g. module not loaded.
  */

@@ -7,7 +7,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "common.h"
 #include "config.h"
@@ -21,28 +20,10 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* common.c's, so that every client says the same about a missing daemon. */
 static int connect_ctl(const struct vq_ctl_ask *a, const char *path, int *fd)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int e;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return vq_usage("%s: socket path too long: %s", a->who, path);
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	*fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (*fd < 0)
-		return vq_err("%s: socket: %s", a->who, strerror(errno));
-	if (connect(*fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return 0;
-	e = errno;
-	close(*fd);
-	*fd = -1;
-	if (e == ENOENT || e == ECONNREFUSED)
-		return vq_err("voiceqosd is not running (no control socket at %s)", path);
-	if (e == EACCES || e == EPERM)
-		return vq_err("%s: %s: permission denied (the control socket is root only)",
-			      a->who, path);
-	return vq_err("%s: connect %s: %s", a->who, path, strerror(e));
+	return vq_ctl_dial(a->who, path, 0, fd);
 }
 
 int vq_ctl_ask(const struct vq_ctl_ask *a, FILE *out, long *lines)

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 	      "  -d         debug logging\n"
 	      "  -s         log to syslog (default: stderr in the foreground)\n"
 	      "  -t         check the configuration and exit\n"
-	      "  -V         print the version\n", f);
+	      "  -V         print the version\n"
+	      "  -h         print this help\n", f);
 }
 
 /* Classic double fork: no controlling terminal, not a session leader. */

@@ -30,14 +30,17 @@
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
+#   install      tests/install/run.sh      (make install DESTDIR file list, PREFIX, uninstall,
+#                DKMS build for 6.1/6.12 in a scratch dkms tree, BUILD_EXCLUSIVE, systemd-analyze
+#                verify, man lint, --help vs voiceqos(8); Documentation/admin-guide.md)
 # A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
 #                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
-#                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-#                              core-musl openwrt)
+#                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
+#                              core-mips core-musl openwrt install)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -322,11 +325,21 @@ part_openwrt() {
 	pass_results openwrt "$LOGS/openwrt.log" "$rc"
 }
 
+part_install() {
+	local rc=0
+	if [[ ! -x tests/install/run.sh ]]; then
+		notok "install: missing (tests/install/run.sh)"
+		return
+	fi
+	run_logged install 1800 tests/install/run.sh || rc=$?
+	pass_results install "$LOGS/install.log" "$rc"
+}
+
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
-	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12
-	       agent-vm-6.1 agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
-	       core-mips core-musl openwrt)
+	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1
+	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
+	       core-musl openwrt install)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -349,6 +362,7 @@ for p in "${parts[@]}"; do
 	shaping-6.1) part_shaping_vm 6.1 ;;
 	shaping-6.12) part_shaping_vm 6.12 ;;
 	openwrt) part_openwrt ;;
+	install) part_install ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2

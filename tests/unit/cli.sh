@@ -151,7 +151,7 @@ fi
 if [[ -d /sys/module/voiceqos ]]; then
 	echo "# skip: voiceqos module loaded, module-absent checks not run"
 else
-	msg="voiceqos: kernel module not loaded (modprobe voiceqos)"
+	msg="voiceqos: kernel module not loaded (genl family voiceqos not found); load it with: modprobe voiceqos"
 	expect "flow list without module" 1 "$msg" -- flow list
 	[[ -s $tmp/out ]] && notok "flow list without module prints nothing" "$(cat "$tmp/out")" \
 		|| ok "flow list without module prints nothing"
@@ -164,5 +164,72 @@ else
 	expect "listen without module" 1 "$msg" -- listen count 1 timeout 0.1
 	printf 'flow add dst 1.2.3.4:5\nflow add dst 1.2.3.4:6\n' >"$tmp/b5"
 	expect "batch without module" 1 \
-		"$tmp/b5:1: kernel module not loaded (modprobe voiceqos)" -- batch "$tmp/b5"
+		"$tmp/b5:1: kernel module not loaded (genl family voiceqos not found); load it with: modprobe voiceqos" \
+		-- batch "$tmp/b5"
+fi
+
+# plan needs neither the module nor the daemon.
+expect_out "plan G.711 12 calls" 0 '^RTP on the wire +87\.2 +1046\.4 ' -- plan --calls 12 --codec PCMU
+expect_out "plan G.729 --json" 0 '"per_call_bps":31200,' -- --json plan --calls 1 --codec G729
+expect_out "plan pppoe" 0 '^RTP on the wire +90\.4 ' -- plan --calls 1 --codec G711 --link pppoe
+expect "plan unknown codec" 2 \
+	"voiceqos: plan: unknown codec 'G.7xx' (known: PCMU, PCMA, G722, G726-16, G726-24, G726-32, G726-40, G729, G729D, G729E, G723, G728, GSM, GSM-EFR, iLBC, AMR, AMR-WB, opus, L16, L8, DVI4, t38, video; also G711, G711U, G711A, ulaw, alaw and dotted forms such as G.729)" \
+	-- plan --calls 1 --codec G.7xx
+expect "plan unknown link" 2 \
+	"voiceqos: plan: bad --link 'atm' (ethernet, vlan, pppoe, ipv6, none or 0-256 bytes per packet)" \
+	-- plan --calls 1 --codec PCMU --link atm
+expect "plan calls 0" 2 "voiceqos: plan: bad --calls '0' (1-100000)" -- plan --calls 0 --codec PCMU
+expect "plan without codec" 2 \
+	"voiceqos: plan: needs --calls N and --codec C (see voiceqos help plan)" -- plan --calls 3
+expect "plan option without value" 2 "voiceqos: plan: --ptime needs a value" -- \
+	plan --calls 3 --codec PCMU --ptime
+
+# The control socket: missing, stale (a file nobody listens on), and root only.
+start="start it with: systemctl start voiceqosd (or voiceqosd -f)"
+expect "calls, no daemon" 1 \
+	"voiceqos: voiceqosd is not running (no control socket at $tmp/none.sock); $start" -- \
+	calls --socket "$tmp/none.sock"
+for c in status monitor; do
+	expect "$c, no daemon" 1 \
+		"voiceqos: voiceqosd is not running (no control socket at $tmp/none.sock); $start" -- \
+		"$c" --socket "$tmp/none.sock"
+done
+if /usr/bin/python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+	"$tmp/stale.sock"; then
+	expect "calls, stale socket" 1 \
+		"voiceqos: voiceqosd is not running (nothing listens on $tmp/stale.sock); $start" -- \
+		calls --socket "$tmp/stale.sock"
+else
+	notok "calls, stale socket" "could not create a unix socket file"
+fi
+# As nobody, a 0600 root socket in a world-readable directory: connect gets EACCES.
+if [[ $(id -u) == 0 ]]; then
+	mkdir -m 0755 "$tmp/pub"
+	/usr/bin/python3 -c 'import os, socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o600)' \
+		"$tmp/pub/root.sock"
+	chmod 0755 "$tmp"
+	# shellcheck disable=SC2086 # VQ_WRAP is a command line on purpose
+	setpriv --reuid=65534 --regid=65534 --clear-groups ${VQ_WRAP:-} "$cli" calls \
+		--socket "$tmp/pub/root.sock" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	chmod 0700 "$tmp"
+	want="voiceqos: calls: $tmp/pub/root.sock: permission denied (the control socket is root only; run as root)"
+	if [[ $rc -eq 1 && $(cat "$tmp/err") == "$want" ]]; then
+		ok "calls as nobody, root-only socket"
+	else
+		notok "calls as nobody, root-only socket" "exit $rc, stderr '$(cat "$tmp/err")'"
+	fi
+	chmod 0755 "$tmp"
+	# shellcheck disable=SC2086 # VQ_WRAP is a command line on purpose
+	setpriv --reuid=65534 --regid=65534 --clear-groups ${VQ_WRAP:-} "$cli" status \
+		--socket "$tmp/pub/root.sock" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	chmod 0700 "$tmp"
+	if [[ $rc -eq 1 && $(cat "$tmp/err") == "${want/calls:/status:}" ]]; then
+		ok "status as nobody, root-only socket"
+	else
+		notok "status as nobody, root-only socket" "exit $rc, stderr '$(cat "$tmp/err")'"
+	fi
+else
+	echo "# skip: not root, the permission case needs setpriv to another user"
 fi
