@@ -27,6 +27,7 @@ PACKAGES=(
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mips-linux-gnu gcc-mipsel-linux-gnu
 	libc6-dev-mips-cross qemu-user musl-tools shellcheck
 	clang gnuplot-nox dkms python3-jsonschema python3-prometheus-client
+	mandoc man-db strace systemd
 )
 
 say() { echo "deps: $*"; }
