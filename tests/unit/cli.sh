@@ -172,6 +172,22 @@ fi
 expect_out "plan G.711 12 calls" 0 '^RTP on the wire +87\.2 +1046\.4 ' -- plan --calls 12 --codec PCMU
 expect_out "plan G.729 --json" 0 '"per_call_bps":31200,' -- --json plan --calls 1 --codec G729
 expect_out "plan pppoe" 0 '^RTP on the wire +90\.4 ' -- plan --calls 1 --codec G711 --link pppoe
+# --json of what needs neither module nor daemon, against Documentation/schema.
+schema_check() {
+	local name=$1 def=$2 out
+	shift 2
+	run "$@"
+	if [[ $rc -ne 0 ]]; then
+		notok "$name" "exit $rc: $(cat "$tmp/err")"
+	elif out=$("$(dirname "$0")/../schema/check.py" "$def" "$tmp/out" 2>&1); then
+		ok "$name"
+	else
+		notok "$name" "$(head -n 3 <<<"$out" | tr '\n' ' ')"
+	fi
+}
+schema_check "plan --json matches the schema" plan --json plan --calls 12 --codec G711
+schema_check "plan --json (pppoe, 30 ms) matches the schema" plan \
+	--json plan --calls 3 --codec G729 --ptime 30 --link pppoe
 expect "plan unknown codec" 2 \
 	"voiceqos: plan: unknown codec 'G.7xx' (known: PCMU, PCMA, G722, G726-16, G726-24, G726-32, G726-40, G729, G729D, G729E, G723, G728, GSM, GSM-EFR, iLBC, AMR, AMR-WB, opus, L16, L8, DVI4, t38, video; also G711, G711U, G711A, ulaw, alaw and dotted forms such as G.729)" \
 	-- plan --calls 1 --codec G.7xx
