@@ -139,8 +139,9 @@ static int vqos_nl_parse_key(struct nlattr *nest, struct nlattr **tb,
 	int err;
 
 	memset(key, 0, sizeof(*key));
-	if (!tb[VOICEQOS_FLOW_A_FAMILY]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: flow family missing");
+	/* A missing attribute is named by type and nest, so tools can point at it. */
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_FAMILY)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: flow family missing");
 		return -EINVAL;
 	}
 	switch (nla_get_u16(tb[VOICEQOS_FLOW_A_FAMILY])) {
@@ -155,12 +156,12 @@ static int vqos_nl_parse_key(struct nlattr *nest, struct nlattr **tb,
 				    "voiceqos: family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
-	if (!tb[VOICEQOS_FLOW_A_DST_ADDR]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: destination address missing");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_DST_ADDR)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: destination address missing");
 		return -EINVAL;
 	}
-	if (!tb[VOICEQOS_FLOW_A_DST_PORT]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: destination port missing");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_DST_PORT)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: destination port missing");
 		return -EINVAL;
 	}
 	err = vqos_nl_addr(tb[VOICEQOS_FLOW_A_DST_ADDR], key->family, &key->dst, extack);
@@ -185,7 +186,7 @@ static int vqos_nl_parse_flow(struct genl_info *info, struct nlattr **tb,
 	struct nlattr *nest = info->attrs[VOICEQOS_A_FLOW];
 	int err;
 
-	if (!nest) {
+	if (GENL_REQ_ATTR_CHECK(info, VOICEQOS_A_FLOW)) {
 		NL_SET_ERR_MSG(extack, "voiceqos: flow attribute missing");
 		return -EINVAL;
 	}
@@ -587,7 +588,7 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_config *cfg, *old;
 	int err;
 
-	if (!info->attrs[VOICEQOS_A_CONFIG]) {
+	if (GENL_REQ_ATTR_CHECK(info, VOICEQOS_A_CONFIG)) {
 		NL_SET_ERR_MSG(info->extack, "voiceqos: config attribute missing");
 		return -EINVAL;
 	}
