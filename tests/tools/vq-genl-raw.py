@@ -258,8 +258,8 @@ def key(addr=V4, port=4000, fam=socket.AF_INET, src=None, sport=None):
     return k
 
 
-# The state the matrix runs against (and must leave untouched): two flows, a config
-# that differs from the defaults.
+# The state the matrix runs against (and must leave untouched): two flows that do not
+# expire during the run, a config that differs from the defaults.
 F1 = dict(addr=V4, port=4000, src=V4_SRC, sport=5000)
 F2 = dict(addr=V6, port=4002, fam=socket.AF_INET6)
 
@@ -268,9 +268,10 @@ def setup_state(g):
     reqs = [Msg(CMD['FLOW_FLUSH']),
             Msg(CMD['FLOW_NEW'], [Attr(A['FLOW'], key(**F1) + [
                 Attr(FA['DSCP'], u8(46)), Attr(FA['COOKIE'], u64(7)),
-                Attr(FA['RATE'], u64(64000))])]),
+                Attr(FA['RATE'], u64(64000)), Attr(FA['TIMEOUT'], u32(86400))])]),
             Msg(CMD['FLOW_NEW'], [Attr(A['FLOW'], key(**F2) + [
-                Attr(FA['DSCP'], u8(34)), Attr(FA['COOKIE'], u64(8))])]),
+                Attr(FA['DSCP'], u8(34)), Attr(FA['COOKIE'], u64(8)),
+                Attr(FA['TIMEOUT'], u32(86400))])]),
             Msg(CMD['CONFIG_SET'], [Attr(A['CONFIG'], [
                 Attr(CA['SIP_PORTS'], u16(5060) + u16(5062)),
                 Attr(CA['FALLBACK_DSCP'], u8(10)),
@@ -729,9 +730,10 @@ def addr_of(s):
 
 
 def flow_new(g, addr, port, dscp=46):
+    """A flow that does not expire while a slow (TCG) test looks at it."""
     fam, a = addr_of(addr)
     return g.transact(Msg(CMD['FLOW_NEW'], [Attr(A['FLOW'], key(a, port, fam) + [
-        Attr(FA['DSCP'], u8(dscp))])]))
+        Attr(FA['DSCP'], u8(dscp)), Attr(FA['TIMEOUT'], u32(86400))])]))
 
 
 def main(argv):

@@ -93,8 +93,8 @@ state_of() {
 }
 
 router_state() {
-	vq flow add dst "$WAN4:5040" src "$LAN4:4040" dscp ef cookie 11
-	vq flow add dst "[$WAN6]:5042" dscp af41 cookie 12
+	vq flow add dst "$WAN4:5040" src "$LAN4:4040" dscp ef cookie 11 timeout 3600
+	vq flow add dst "[$WAN6]:5042" dscp af41 cookie 12 timeout 3600
 	vq config set fallback-dscp 10
 	state_of "$NS_RTR" >"$TMPD/state.before"
 }
