@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "sip.h"
 
+#include <linux/bits.h>
 #include <linux/jiffies.h>
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
@@ -117,6 +118,26 @@ static const struct nla_policy vqos_genl_policy[VOICEQOS_A_MAX + 1] = {
 };
 
 static struct genl_family vqos_genl_family;
+
+/*
+ * Attributes a command does not take are refused, not ignored: a FLOW_FLUSH
+ * carrying a flow key was meant as a FLOW_DEL, and a caller whose attribute
+ * is dropped in silence believes it took effect.
+ */
+static int vqos_nl_only(struct nlattr **attrs, unsigned long allowed,
+			struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 1; i <= VOICEQOS_A_MAX; i++) {
+		if (attrs[i] && !(allowed & BIT(i))) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "voiceqos: attribute not taken by this command");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 static int vqos_nl_addr(struct nlattr *attr, u8 family, union vqos_addr *addr,
 			struct netlink_ext_ack *extack)
@@ -247,6 +268,10 @@ static int vqos_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_flow_key key;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW) | BIT(VOICEQOS_A_EXCL),
+			   info->extack);
+	if (err)
+		return err;
 	err = vqos_nl_parse_flow(info, tb, &key, info->extack);
 	if (err)
 		return err;
@@ -270,6 +295,10 @@ static int vqos_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_flow_key key;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW) | BIT(VOICEQOS_A_COOKIE),
+			   info->extack);
+	if (err)
+		return err;
 	if (!!info->attrs[VOICEQOS_A_FLOW] == !!info->attrs[VOICEQOS_A_COOKIE]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "voiceqos: give either a flow key or a cookie");
@@ -414,6 +443,9 @@ static int vqos_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW), info->extack);
+	if (err)
+		return err;
 	err = vqos_nl_parse_flow(info, tb, &key, info->extack);
 	if (err)
 		return err;
@@ -441,6 +473,14 @@ static int vqos_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
 err_free:
 	nlmsg_free(msg);
 	return err;
+}
+
+/* A dump takes only a cookie filter; refused here, before the first message. */
+static int vqos_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = vqos_dump_attrs(cb);
+
+	return attrs ? vqos_nl_only(attrs, BIT(VOICEQOS_A_COOKIE), cb->extack) : 0;
 }
 
 /*
@@ -495,6 +535,10 @@ static int vqos_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int vqos_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 {
+	int err = vqos_nl_only(info->attrs, 0, info->extack);
+
+	if (err)
+		return err;
 	vqos_flow_flush(vqos_pernet(genl_info_net(info)));
 	return 0;
 }
@@ -526,7 +570,11 @@ static int vqos_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
+	int err;
 
+	err = vqos_nl_only(info->attrs, 0, info->extack);
+	if (err)
+		return err;
 	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_CONFIG_GET, VOICEQOS_A_CONFIG, &msg, &nest);
 	if (!hdr)
 		return -ENOMEM;
@@ -588,6 +636,9 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_config *cfg, *old;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_CONFIG), info->extack);
+	if (err)
+		return err;
 	if (GENL_REQ_ATTR_CHECK(info, VOICEQOS_A_CONFIG)) {
 		NL_SET_ERR_MSG(info->extack, "voiceqos: config attribute missing");
 		return -EINVAL;
@@ -659,7 +710,11 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	unsigned int i;
 	void *hdr;
+	int err;
 
+	err = vqos_nl_only(info->attrs, 0, info->extack);
+	if (err)
+		return err;
 	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_STATS_GET, VOICEQOS_A_STATS, &msg, &nest);
 	if (!hdr)
 		return -ENOMEM;
@@ -767,6 +822,7 @@ static const struct genl_ops vqos_genl_ops[] = {
 	}, {
 		.cmd = VOICEQOS_CMD_FLOW_GET,
 		.doit = vqos_nl_flow_get,
+		.start = vqos_nl_flow_dump_start,
 		.dumpit = vqos_nl_flow_dump,
 		.flags = GENL_ADMIN_PERM,
 	}, {
