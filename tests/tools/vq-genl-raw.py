@@ -561,6 +561,27 @@ def semantic_cases():
     ]
 
 
+# The top-level attributes each way of calling a command takes; every other valid one is
+# refused with EINVAL pointing at it (kmod/netlink.c vqos_nl_only()).
+TAKES = {'flow_new': ('FLOW', 'EXCL'), 'flow_del': ('FLOW', 'COOKIE'), 'flow_get': ('FLOW',),
+         'flow_dump': ('COOKIE',), 'flow_flush': (), 'config_get': (),
+         'config_set': ('CONFIG',), 'stats_get': ()}
+VALID_TOP = {'FLOW': lambda: key(**F1), 'COOKIE': lambda: u64(7), 'EXCL': lambda: b'',
+             'CONFIG': lambda: [Attr(CA['FALLBACK_DSCP'], u8(12))]}
+
+
+def not_taken_cases():
+    out = []
+    for name, value in VALID_TOP.items():
+        cmds = tuple(c for c in COMMANDS if name not in TAKES[c])
+        out.append(Case('not_taken', name.lower(),
+                        lambda cmd, name=name, value=value:
+                        place(BASE[cmd](), 'top', Attr(A[name], value(), mark=True)),
+                        errno.EINVAL, r'^voiceqos: attribute not taken by this command$',
+                        cmds))
+    return out
+
+
 def framing_cases():
     """Commands and framing the family does not have: genetlink answers these itself."""
     C = Case
@@ -588,7 +609,8 @@ def all_cases():
     cases = []
     for scope, name, atype, extra in SCHEMA:
         cases += attr_cases(scope, name, atype, extra)
-    return cases + top_unknown_cases() + semantic_cases() + framing_cases()
+    return cases + top_unknown_cases() + semantic_cases() + not_taken_cases() + \
+        framing_cases()
 
 
 # ---- state ------------------------------------------------------------------------------
