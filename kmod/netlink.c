@@ -475,12 +475,17 @@ err_free:
 	return err;
 }
 
-/* A dump takes only a cookie filter; refused here, before the first message. */
-static int vqos_nl_flow_dump_start(struct netlink_callback *cb)
+/* A dump takes only a cookie filter; refused before the first message. */
+static int vqos_nl_flow_dump_check(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = vqos_dump_attrs(cb);
 
 	return attrs ? vqos_nl_only(attrs, BIT(VOICEQOS_A_COOKIE), cb->extack) : 0;
+}
+
+static int vqos_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	return VQOS_DUMP_START_HAS_EXTACK ? vqos_nl_flow_dump_check(cb) : 0;
 }
 
 /*
@@ -499,7 +504,13 @@ static int vqos_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long skip;
 	bool resume;
 	void *hdr;
+	int err;
 
+	if (!VQOS_DUMP_START_HAS_EXTACK) {
+		err = vqos_nl_flow_dump_check(cb);
+		if (err)
+			return err;
+	}
 	mutex_lock(&vn->lock);
 	cb->seq = vn->gen + 1;
 	resume = last && cb->args[2] == vn->gen;
