@@ -152,6 +152,7 @@ class Reply:
         self.miss_type = None
         self.miss_nest = None
         self.data = []       # attribute dicts of the family's replies
+        self.done = False    # the answer was a dump's NLMSG_DONE (no offsets there)
 
     def __str__(self):
         e = 'ok' if self.err == 0 else errno.errorcode.get(-self.err, str(self.err))
@@ -215,6 +216,7 @@ class Genl:
                     self._ack(m, flags, r)
                     return r
                 if mtype == NLMSG_DONE:
+                    r.done = True
                     r.err = struct.unpack_from('=i', m, 16)[0] if ln >= 20 else 0
                     if ln > 20 and flags & NLM_F_ACK_TLVS:
                         self._tlvs(m[20:], r)
@@ -647,7 +649,11 @@ def check(case, cmd, m, r):
         elif not re.search(case.msg_re, r.msg):
             why.append(f'extack does not match /{case.msg_re}/')
     marked = m.marked()
-    if case.offs == 'attr' and marked is not None:
+    if r.done and r.offs is None:
+        # a dump that refused in its first pass (6.1: no extack in .start) answers with
+        # NLMSG_DONE, which carries the message but no attribute offset
+        pass
+    elif case.offs == 'attr' and marked is not None:
         if r.offs != marked.off:
             why.append(f'offset {r.offs}, want {marked.off} (the bad attribute)')
     elif case.offs == 'flow':
