@@ -31,7 +31,7 @@ static const struct subcommand {
 	  "  flow list [cookie N]\n"
 	  "  flow flush\n" },
 	{ "stats", stats_main,
-	  "  stats\n" },
+	  "  stats [--prometheus]\n" },
 	{ "config", config_main,
 	  "  config get\n"
 	  "  config set [sip-ports P[,P...]] [be-priority MAJ:MIN]\n"

@@ -184,6 +184,12 @@ void json_str(struct json *j, const char *s)
 	json_strn(j, s, strlen(s));
 }
 
+void json_i64(struct json *j, int64_t v)
+{
+	sep(j);
+	fprintf(j->f, "%" PRId64, v);
+}
+
 void json_u64(struct json *j, uint64_t v)
 {
 	char buf[20], *p = buf + sizeof(buf);

@@ -280,6 +280,8 @@ case_call() {
 		 (.call_id | length > 0) and
 		 ([.flows[] | select(.dst == "'"$WAN4"':6000")][0].kernel.packets == '"$sent"'))' \
 		<<<"$cj" >/dev/null || fail "calls --json: $cj"
+	"$REPO/tests/schema/check.py" calls <<<"$cj" >"$TMPD/schema" 2>&1 ||
+		fail "calls --json against the schema: $(head -n 3 "$TMPD/schema" | tr '\n' ' ')"
 	VOICEQOS_SOCKET=$SOCK vqq calls
 	wait "$UAC_PID" || fail "sipp UAC failed: $(tail -3 "$TMPD/uac.out")"
 	cap_stop
