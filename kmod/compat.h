@@ -29,4 +29,11 @@ static inline struct nlattr **vqos_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * 6.1 runs a dump's .start without cb->extack, so a refusal there cannot say
+ * why; there the dump itself checks, and its error and message end up in
+ * NLMSG_DONE (without an attribute offset). 6.12 passes the extack to .start.
+ */
+#define VQOS_DUMP_START_HAS_EXTACK (KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE)
+
 #endif /* _VQOS_COMPAT_H */

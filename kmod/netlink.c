@@ -13,6 +13,7 @@
 #include "netns.h"
 #include "sip.h"
 
+#include <linux/bits.h>
 #include <linux/jiffies.h>
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
@@ -118,6 +119,26 @@ static const struct nla_policy vqos_genl_policy[VOICEQOS_A_MAX + 1] = {
 
 static struct genl_family vqos_genl_family;
 
+/*
+ * Attributes a command does not take are refused, not ignored: a FLOW_FLUSH
+ * carrying a flow key was meant as a FLOW_DEL, and a caller whose attribute
+ * is dropped in silence believes it took effect.
+ */
+static int vqos_nl_only(struct nlattr **attrs, unsigned long allowed,
+			struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 1; i <= VOICEQOS_A_MAX; i++) {
+		if (attrs[i] && !(allowed & BIT(i))) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[i],
+					    "voiceqos: attribute not taken by this command");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int vqos_nl_addr(struct nlattr *attr, u8 family, union vqos_addr *addr,
 			struct netlink_ext_ack *extack)
 {
@@ -139,8 +160,9 @@ static int vqos_nl_parse_key(struct nlattr *nest, struct nlattr **tb,
 	int err;
 
 	memset(key, 0, sizeof(*key));
-	if (!tb[VOICEQOS_FLOW_A_FAMILY]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: flow family missing");
+	/* A missing attribute is named by type and nest, so tools can point at it. */
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_FAMILY)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: flow family missing");
 		return -EINVAL;
 	}
 	switch (nla_get_u16(tb[VOICEQOS_FLOW_A_FAMILY])) {
@@ -155,12 +177,12 @@ static int vqos_nl_parse_key(struct nlattr *nest, struct nlattr **tb,
 				    "voiceqos: family must be AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
-	if (!tb[VOICEQOS_FLOW_A_DST_ADDR]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: destination address missing");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_DST_ADDR)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: destination address missing");
 		return -EINVAL;
 	}
-	if (!tb[VOICEQOS_FLOW_A_DST_PORT]) {
-		NL_SET_ERR_MSG_ATTR(extack, nest, "voiceqos: destination port missing");
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, VOICEQOS_FLOW_A_DST_PORT)) {
+		NL_SET_ERR_MSG(extack, "voiceqos: destination port missing");
 		return -EINVAL;
 	}
 	err = vqos_nl_addr(tb[VOICEQOS_FLOW_A_DST_ADDR], key->family, &key->dst, extack);
@@ -185,7 +207,7 @@ static int vqos_nl_parse_flow(struct genl_info *info, struct nlattr **tb,
 	struct nlattr *nest = info->attrs[VOICEQOS_A_FLOW];
 	int err;
 
-	if (!nest) {
+	if (GENL_REQ_ATTR_CHECK(info, VOICEQOS_A_FLOW)) {
 		NL_SET_ERR_MSG(extack, "voiceqos: flow attribute missing");
 		return -EINVAL;
 	}
@@ -246,6 +268,10 @@ static int vqos_nl_flow_new(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_flow_key key;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW) | BIT(VOICEQOS_A_EXCL),
+			   info->extack);
+	if (err)
+		return err;
 	err = vqos_nl_parse_flow(info, tb, &key, info->extack);
 	if (err)
 		return err;
@@ -269,6 +295,10 @@ static int vqos_nl_flow_del(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_flow_key key;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW) | BIT(VOICEQOS_A_COOKIE),
+			   info->extack);
+	if (err)
+		return err;
 	if (!!info->attrs[VOICEQOS_A_FLOW] == !!info->attrs[VOICEQOS_A_COOKIE]) {
 		NL_SET_ERR_MSG(info->extack,
 			       "voiceqos: give either a flow key or a cookie");
@@ -458,6 +488,9 @@ static int vqos_nl_flow_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_FLOW), info->extack);
+	if (err)
+		return err;
 	err = vqos_nl_parse_flow(info, tb, &key, info->extack);
 	if (err)
 		return err;
@@ -487,6 +520,19 @@ err_free:
 	return err;
 }
 
+/* A dump takes only a cookie filter; refused before the first message. */
+static int vqos_nl_flow_dump_check(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = vqos_dump_attrs(cb);
+
+	return attrs ? vqos_nl_only(attrs, BIT(VOICEQOS_A_COOKIE), cb->extack) : 0;
+}
+
+static int vqos_nl_flow_dump_start(struct netlink_callback *cb)
+{
+	return VQOS_DUMP_START_HAS_EXTACK ? vqos_nl_flow_dump_check(cb) : 0;
+}
+
 /*
  * The dump resumes after the last flow it sent when nothing changed in
  * between (that flow is then still on the list), and by position
@@ -503,7 +549,13 @@ static int vqos_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	long skip;
 	bool resume;
 	void *hdr;
+	int err;
 
+	if (!VQOS_DUMP_START_HAS_EXTACK) {
+		err = vqos_nl_flow_dump_check(cb);
+		if (err)
+			return err;
+	}
 	mutex_lock(&vn->lock);
 	cb->seq = vn->gen + 1;
 	resume = last && cb->args[2] == vn->gen;
@@ -539,6 +591,10 @@ static int vqos_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int vqos_nl_flow_flush(struct sk_buff *skb, struct genl_info *info)
 {
+	int err = vqos_nl_only(info->attrs, 0, info->extack);
+
+	if (err)
+		return err;
 	vqos_flow_flush(vqos_pernet(genl_info_net(info)));
 	return 0;
 }
@@ -570,7 +626,11 @@ static int vqos_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
+	int err;
 
+	err = vqos_nl_only(info->attrs, 0, info->extack);
+	if (err)
+		return err;
 	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_CONFIG_GET, VOICEQOS_A_CONFIG, &msg, &nest);
 	if (!hdr)
 		return -ENOMEM;
@@ -632,7 +692,10 @@ static int vqos_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	struct vqos_config *cfg, *old;
 	int err;
 
-	if (!info->attrs[VOICEQOS_A_CONFIG]) {
+	err = vqos_nl_only(info->attrs, BIT(VOICEQOS_A_CONFIG), info->extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, VOICEQOS_A_CONFIG)) {
 		NL_SET_ERR_MSG(info->extack, "voiceqos: config attribute missing");
 		return -EINVAL;
 	}
@@ -703,7 +766,11 @@ static int vqos_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *nest;
 	unsigned int i;
 	void *hdr;
+	int err;
 
+	err = vqos_nl_only(info->attrs, 0, info->extack);
+	if (err)
+		return err;
 	hdr = vqos_nl_reply_new(info, VOICEQOS_CMD_STATS_GET, VOICEQOS_A_STATS, &msg, &nest);
 	if (!hdr)
 		return -ENOMEM;
@@ -811,6 +878,7 @@ static const struct genl_ops vqos_genl_ops[] = {
 	}, {
 		.cmd = VOICEQOS_CMD_FLOW_GET,
 		.doit = vqos_nl_flow_get,
+		.start = vqos_nl_flow_dump_start,
 		.dumpit = vqos_nl_flow_dump,
 		.flags = GENL_ADMIN_PERM,
 	}, {

@@ -27,6 +27,12 @@
 #   shaper 6.12  tests/vm-run.sh 6.12 -- tests/vm/shaper.sh
 #   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
 #   shaping 6.12 tests/vm-run.sh 6.12 -- tests/vm/shaping.sh
+#   hostile 6.1  tests/vm-run.sh 6.1 -- tests/vm/hostile.sh   (genl negative matrix: every
+#                command x attribute x malformation -> errno + extack + offset, state kept;
+#                EPERM as nobody and in user namespaces; max_flows capacity), then
+#                tests/vm-run.sh 6.1 -- tests/vm/loadloop.sh N  (load/unload N cycles with
+#                10k flows and traffic, slab counts, dmesg; N = $LOADLOOP_N, default 5)
+#   hostile 6.12 the same on 6.12
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
@@ -40,7 +46,7 @@
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
 #                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
 #                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
-#                              core-mips core-musl openwrt install)
+#                              core-mips core-musl openwrt install hostile-6.1 hostile-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -314,6 +320,24 @@ part_shaping_vm() {
 	pass_results "shaping $line" "$LOGS/shaping-$line.log" "$rc"
 }
 
+# Hostile input at the genl interface and the load/unload loop (shortened: LOADLOOP_N
+# cycles, 5 unless set; tests/vm/loadloop.sh alone runs 50): two VM boots, their own lines.
+part_hostile() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/hostile.sh || ! -x tests/vm/loadloop.sh || ! -x tools/vm/run.sh ]]; then
+		notok "hostile $line: missing (tests/vm/hostile.sh, loadloop.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "hostile-$line" 900 tests/vm-run.sh "$line" -- tests/vm/hostile.sh || rc=$?
+	grep '^# ' "$LOGS/hostile-$line.log" >&2 || true
+	pass_results "hostile $line" "$LOGS/hostile-$line.log" "$rc"
+	rc=0
+	run_logged "loadloop-$line" 1500 tests/vm-run.sh "$line" -- tests/vm/loadloop.sh \
+		"${LOADLOOP_N:-5}" || rc=$?
+	grep '^# ' "$LOGS/loadloop-$line.log" >&2 || true
+	pass_results "loadloop $line" "$LOGS/loadloop-$line.log" "$rc"
+}
+
 # The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
 part_openwrt() {
 	local rc=0
@@ -339,7 +363,7 @@ parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1
 	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-	       core-musl openwrt install)
+	       core-musl openwrt install hostile-6.1 hostile-6.12)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -363,6 +387,8 @@ for p in "${parts[@]}"; do
 	shaping-6.12) part_shaping_vm 6.12 ;;
 	openwrt) part_openwrt ;;
 	install) part_install ;;
+	hostile-6.1) part_hostile 6.1 ;;
+	hostile-6.12) part_hostile 6.12 ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2

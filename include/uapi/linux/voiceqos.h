@@ -18,7 +18,8 @@
  * changing ones (FLOW_NEW, FLOW_DEL, FLOW_FLUSH, CONFIG_SET) because they
  * hand out link priority, the reading ones (FLOW_GET, CONFIG_GET, STATS_GET)
  * because flows reveal who talks to whom. Every rejection carries an extack
- * message.
+ * message. An attribute a command does not take (listed under it below) is
+ * rejected with EINVAL, the extack pointing at it.
  *
  * Integers are in host byte order unless said otherwise; addresses are in
  * network byte order, 4 bytes for AF_INET and 16 for AF_INET6. A "flow" is
