@@ -147,7 +147,8 @@ static void flow_json(struct json *j, const struct vq_flow_spec *s,
 }
 
 static void call_json(struct json *j, const struct vq_call *c,
-		      const struct vq_flow *kf, size_t nkf, uint64_t now_ns)
+		      const struct vq_flow *kf, size_t nkf, uint64_t now_ns,
+		      const enum vq_adm_state *adm)
 {
 	struct dir_sum d[VQ_CALL_MAX_FLOWS];
 	char cookie[24];
@@ -168,6 +169,8 @@ static void call_json(struct json *j, const struct vq_call *c,
 	json_key(j, "held");
 	json_bool(j, c->held);
 	json_kv_u64(j, "age_s", now_ns > c->created_ns ? (now_ns - c->created_ns) / 1000000000 : 0);
+	if (adm)
+		json_kv_str(j, "admission", vq_adm_state_name(*adm));
 	json_key(j, "reserved");
 	json_arr_begin(j);
 	nd = sum_dirs(c, d, VQ_CALL_MAX_FLOWS);
@@ -228,7 +231,7 @@ static void flow_text(FILE *out, const struct vq_flow_spec *s,
 }
 
 static void call_text(FILE *out, const struct vq_call *c, const struct vq_flow *kf,
-		      size_t nkf, uint64_t now_ns)
+		      size_t nkf, uint64_t now_ns, const enum vq_adm_state *adm)
 {
 	struct dir_sum d[VQ_CALL_MAX_FLOWS];
 	size_t nd, i;
@@ -243,9 +246,12 @@ static void call_text(FILE *out, const struct vq_call *c, const struct vq_flow *
 		fprintf(out, " %d", c->final_status);
 	if (c->state != VQ_CALL_ADOPTED)
 		fprintf(out, "  %s", transport_name(c->transport));
-	fprintf(out, "  age %" PRIu64 "s%s%s\n",
+	fprintf(out, "  age %" PRIu64 "s%s%s",
 		now_ns > c->created_ns ? (now_ns - c->created_ns) / 1000000000 : 0,
 		c->trusted ? "" : "  untrusted", c->held ? "  held" : "");
+	if (adm && *adm != VQ_ADM_NONE)
+		fprintf(out, "  %s", *adm == VQ_ADM_OVER ? "over budget" : "admitted");
+	fputc('\n', out);
 	if (c->from[0] || c->to[0])
 		fprintf(out, "  from %s  to %s\n", c->from[0] ? c->from : "-",
 			c->to[0] ? c->to : "-");
@@ -266,6 +272,13 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 		     size_t ncalls, const struct vq_flow *kf, size_t nkf,
 		     bool kernel_up, uint64_t now_ns)
 {
+	vq_calls_render_adm(out, json, calls, ncalls, kf, nkf, kernel_up, now_ns, NULL);
+}
+
+void vq_calls_render_adm(FILE *out, bool json, const struct vq_call *const *calls,
+			 size_t ncalls, const struct vq_flow *kf, size_t nkf,
+			 bool kernel_up, uint64_t now_ns, const enum vq_adm_state *adm)
+{
 	struct json j;
 	size_t i;
 
@@ -275,7 +288,7 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 		if (!ncalls)
 			fputs("no calls\n", out);
 		for (i = 0; i < ncalls; i++)
-			call_text(out, calls[i], kf, nkf, now_ns);
+			call_text(out, calls[i], kf, nkf, now_ns, adm ? &adm[i] : NULL);
 		return;
 	}
 	json_init(&j, out);
@@ -285,7 +298,7 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 	json_key(&j, "calls");
 	json_arr_begin(&j);
 	for (i = 0; i < ncalls; i++)
-		call_json(&j, calls[i], kf, nkf, now_ns);
+		call_json(&j, calls[i], kf, nkf, now_ns, adm ? &adm[i] : NULL);
 	json_arr_end(&j);
 	json_obj_end(&j);
 	fputc('\n', out);

@@ -21,6 +21,8 @@
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
 #   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
 #   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
+#   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
+#   shaping 6.12 tests/vm-run.sh 6.12 -- tests/vm/shaping.sh
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
@@ -29,8 +31,8 @@
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
-#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 cross core-mips
-#                              core-musl openwrt)
+#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 shaping-6.1
+#                              shaping-6.12 cross core-mips core-musl openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -270,6 +272,18 @@ part_agent_vm() {
 	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
 }
 
+# Shaping and admission end to end (tests/vm/shaping.sh): [link] trees, budget, events.
+part_shaping_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/shaping.sh || ! -x tools/vm/run.sh ]]; then
+		notok "shaping $line: missing (tests/vm/shaping.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "shaping-$line" 900 tests/vm-run.sh "$line" -- tests/vm/shaping.sh || rc=$?
+	grep '^# ' "$LOGS/shaping-$line.log" >&2 || true
+	pass_results "shaping $line" "$LOGS/shaping-$line.log" "$rc"
+}
+
 # The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
 part_openwrt() {
 	local rc=0
@@ -284,7 +298,7 @@ part_openwrt() {
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 cross core-mips core-musl openwrt)
+	       agent-vm-6.12 shaping-6.1 shaping-6.12 cross core-mips core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -301,6 +315,8 @@ for p in "${parts[@]}"; do
 	core-mips | core-musl) part_core "$p" ;;
 	agent-vm-6.1) part_agent_vm 6.1 ;;
 	agent-vm-6.12) part_agent_vm 6.12 ;;
+	shaping-6.1) part_shaping_vm 6.1 ;;
+	shaping-6.12) part_shaping_vm 6.12 ;;
 	openwrt) part_openwrt ;;
 	*) notok "$p: unknown part" ;;
 	esac
