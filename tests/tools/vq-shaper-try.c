@@ -14,9 +14,11 @@
  *
  * RATE etc. are bit/s with an optional k/M/G suffix (x1000), as the CLI's.
  * Every command ends with one line, flushed:
- *   ok CMD us=MICROSECONDS
+ *   ok CMD us=MICROSECONDS at=MICROSECONDS
  *   error CMD errno=ENAME: MESSAGE          (MESSAGE is the shaper's err)
- * before which `read` prints one line per class:
+ * (us: how long the shaper call took; at: CLOCK_MONOTONIC when it returned,
+ * so that a test computes rates from when the counters were read), before
+ * which `read` prints one line per class:
  *   class NAME CLASSID rate=N ceil=N bytes=N packets=N drops=N overlimits=N backlog=N qlen=N
  * Exit status: 0 if every command succeeded, 1 otherwise, 2 for bad usage.
  */
@@ -56,7 +58,7 @@ static int run(struct vq_shaper *sh, int argc, char **argv)
 {
 	char err[256] = "", id[VQ_CLASSID_STRLEN];
 	const char *cmd = argc > 0 ? argv[0] : "";
-	int64_t t0 = now_us();
+	int64_t t0 = now_us(), t1;
 	int r;
 
 	if (!strcmp(cmd, "setup") && argc == 6) {
@@ -110,7 +112,8 @@ static int run(struct vq_shaper *sh, int argc, char **argv)
 		printf("error %s errno=%s: %s\n", cmd, name ? name : "?", err);
 		return 1;
 	}
-	printf("ok %s us=%" PRId64 "\n", cmd, now_us() - t0);
+	t1 = now_us();
+	printf("ok %s us=%" PRId64 " at=%" PRId64 "\n", cmd, t1 - t0, t1);
 	return 0;
 }
 
