@@ -285,6 +285,8 @@ part_shaping_vm() {
 	run_logged "shaping-$line" 900 tests/vm-run.sh "$line" -- tests/vm/shaping.sh || rc=$?
 	grep '^# ' "$LOGS/shaping-$line.log" >&2 || true
 	pass_results "shaping $line" "$LOGS/shaping-$line.log" "$rc"
+}
+
 # agent/shaper.c on real interfaces (tests/vm/shaper.sh): tree, priority, live resize.
 part_shaper_vm() {
 	local line=$1 rc=0
