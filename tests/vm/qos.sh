@@ -475,7 +475,7 @@ check_run() {
 		# Admitted calls: not one packet lost in either direction, saturated links.
 		adm_lost=$(grep -c 'qos-stream check 4 \(up\|down\) admitted' "$TMPD/streams" || true)
 		if ((adm_lost == 0)); then
-			notok "[4] admitted calls exist: none admitted ($(head -c 300 "$TMPD/calls.json"))"
+			notok "[4] admitted calls exist: none admitted ($(head -c 300 "$TMPD/calls.2.json"))"
 		else
 			local bad
 			bad=$(grep 'qos-stream check 4 \(up\|down\) admitted' "$TMPD/streams" |
