@@ -41,7 +41,8 @@
 # Knobs: VQOS_QOS_SECONDS (call duration, default 20), VQOS_QOS_UP / VQOS_QOS_DOWN (line
 # rates in kbit/s, default 2000 / 8000), VQOS_QOS_BLOAT_MS (modem FIFO depth in ms of
 # line rate, default 250), VQOS_QOS_STREAMS (TCP streams per direction, default 2),
-# VQOS_QOS_BUDGET (voiceqos [voice] budget, default 75%).
+# VQOS_QOS_BUDGET (voiceqos [voice] budget, default 75%), VQOS_QOS_CHECK=1 (make check:
+# scenario "check", VQOS_QOS_CHECK_CALLS="G711 G729" calls, default "6 0", and assertions).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 T=$REPO/tests/tools
@@ -55,10 +56,16 @@ UP=${VQOS_QOS_UP:-2000}
 DOWN=${VQOS_QOS_DOWN:-8000}
 BLOAT_MS=${VQOS_QOS_BLOAT_MS:-250}
 STREAMS=${VQOS_QOS_STREAMS:-2}
-BUDGET=${VQOS_QOS_BUDGET:-75%}
+CHECK=${VQOS_QOS_CHECK:-0}
+# Check mode (make check): 6 G.711 calls for 8 s under a 300 kbit/s budget, so that three
+# are admitted (87.2 kbit/s each) and three are over budget.
+if ((CHECK)); then
+	SECS=${VQOS_QOS_SECONDS:-8}
+	BUDGET=${VQOS_QOS_BUDGET:-300k}
+fi
+BUDGET=${VQOS_QOS_BUDGET:-${BUDGET:-75%}}
 CONFIGS=${VQOS_QOS_CONFIGS:-1 2 3 4}
 SCENARIOS=${VQOS_QOS_SCENARIOS:-a b c d}
-CHECK=${VQOS_QOS_CHECK:-0}
 WARMUP=4
 # The router shapes 5 % below the line so that the queue builds at the router, not in the
 # modem (the SQM rule of thumb); voiceqosd and configs 2 and 3 get the same rates.
