@@ -30,7 +30,7 @@ echo "== voiceqos demo on Debian's $(tools/kernels.sh abi "$line") kernel (qemu,
 rc=0
 # The guest's console streams (-v) on stderr: its "### " progress lines are shown as they
 # come; the result lines come back at the end.
-tools/vm/run.sh -v --line "$line" --module "$ko" --timeout 1200 -- tests/vm/qos.sh \
+tools/vm/run.sh -v --line "$line" --module "$ko" --timeout 1200 -- tests/vm/demo.sh \
 	>"$out/results.txt" 2> >(tee "$out/console.log" | while IFS= read -r l; do
 		case $l in
 		"### "*) echo "   [$(date +%T)] ${l#\#\#\# }" ;;
