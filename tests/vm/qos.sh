@@ -442,7 +442,8 @@ analyse() {
 		dir[$3] != "up" && dir[$3] != "down" { next }
 		{
 			if (t0 == "" || $1 < t0) t0 = $1
-			b = int(($1 - 0) * 2)
+			# Integer keys: a float of epoch size would print as 1.79e+09.
+			b = sprintf("%d", $1 * 2)
 			k = dir[$3] SUBSEP b
 			if (!(k in m) || $2 > m[k]) m[k] = $2
 			seen[b] = 1
@@ -456,7 +457,10 @@ analyse() {
 		}' "$TMPD/updown" "$TMPD/series" | sort -k4,4 -k5,5n >"$TMPD/series.out"
 	while IFS= read -r line; do emit "$line"; done <"$TMPD/series.out"
 	if [[ $conf == 4 ]]; then
-		grep -i -E 'error|warn|over budget|admitted' "$DLOG" | tail -n 5 >&2 || true
+		# What the daemon said about this run's calls (the report shows it on failure).
+		grep -i -E 'error|warn|budget|admit|call|invite|shap|link' "$DLOG" | tail -n 12 |
+			while IFS= read -r line; do emit "qos-log $scen $conf $line"; done || true
+		: >"$DLOG"
 	fi
 	if [[ $conf == 4 && -s $TMPD/status.json ]]; then
 		emit "qos-info $scen $conf $(jq -c '[.links[]? | {dir, rate_bps, budget_bps,
