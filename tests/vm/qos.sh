@@ -436,23 +436,22 @@ analyse() {
 		emit "qos-stream $scen $conf $dir $adm $line"
 		idx=$((idx + 1))
 	done <"$TMPD/rtpq.json"
-	# Per direction, the worst delay of any call in each 0.5 s after the first packet.
-	awk -v scen="$scen" -v conf="$conf" '
+	# Per direction, the worst delay of any call in each 0.5 s after the first packet's
+	# second (times relative to it: awk's integers do not hold epoch x 2 everywhere).
+	local t0
+	t0=$(sort -n "$TMPD/series" | head -n 1 | cut -d. -f1)
+	awk -v scen="$scen" -v conf="$conf" -v t0="${t0:-0}" '
 		FNR == NR { dir[$1] = $2; next }
 		dir[$3] != "up" && dir[$3] != "down" { next }
 		{
-			if (t0 == "" || $1 < t0) t0 = $1
-			# Integer keys: a float of epoch size would print as 1.79e+09.
-			b = sprintf("%d", $1 * 2)
+			b = int(($1 - t0) * 2)
 			k = dir[$3] SUBSEP b
 			if (!(k in m) || $2 > m[k]) m[k] = $2
-			seen[b] = 1
 		}
 		END {
 			for (k in m) {
 				split(k, p, SUBSEP)
-				printf "qos-series %s %s %s %.1f %.3f\n", scen, conf, p[1],
-					p[2] / 2 - int(t0 * 2) / 2, m[k]
+				printf "qos-series %s %s %s %.1f %.3f\n", scen, conf, p[1], p[2] / 2, m[k]
 			}
 		}' "$TMPD/updown" "$TMPD/series" | sort -k4,4 -k5,5n >"$TMPD/series.out"
 	while IFS= read -r line; do emit "$line"; done <"$TMPD/series.out"
