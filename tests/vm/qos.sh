@@ -334,15 +334,17 @@ run_traffic() {
 		-key hook "$TMPD/hook" >"$TMPD/uas.out" 2>&1 &
 	uas=$!
 	sleep 0.3
+	# The UACs' own SIP ports: not 5061, which is SIP over TLS's (voiceqosd cannot read
+	# those messages and, rightly, gives their calls nothing).
 	lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-		-p 5061 -mp 10000 -m "$n711" -r 10 -d $((SECS * 1000 + 500)) -key pt 0 \
+		-p 5090 -mp 10000 -m "$n711" -r 10 -d $((SECS * 1000 + 500)) -key pt 0 \
 		-key codec PCMU/8000 -key mp 10000 -key hook "$TMPD/hook" -nostdin -trace_err \
 		-error_file "$TMPD/uac711.err" >"$TMPD/uac711.out" 2>&1 &
 	uac711=$!
 	uac729=""
 	if ((n729 > 0)); then
 		lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-			-p 5062 -mp 14000 -m "$n729" -r 10 -d $((SECS * 1000 + 500)) -key pt 18 \
+			-p 5092 -mp 14000 -m "$n729" -r 10 -d $((SECS * 1000 + 500)) -key pt 18 \
 			-key codec G729/8000 -key mp 14000 -key hook "$TMPD/hook" -nostdin -trace_err \
 			-error_file "$TMPD/uac729.err" >"$TMPD/uac729.out" 2>&1 &
 		uac729=$!
