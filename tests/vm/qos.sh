@@ -313,7 +313,7 @@ run_traffic() {
 	local scen=$1 conf=$2 n711 n729 pids=() t_total uac711 uac729 uas p
 	read -r n711 n729 <<<"$(scenario_calls "$scen")"
 	t_total=$((WARMUP + SECS + 8))
-	rm -f "$TMPD"/rtpgen.* "$TMPD"/*.pcap "$TMPD"/calls.*.json "$TMPD"/status*.json
+	rm -f "$TMPD"/rtpgen.* "$TMPD"/*.pcap "$TMPD"/calls.* "$TMPD"/status*.json
 
 	cap_start "$NS_LAN" lan
 	cap_start "$NS_WAN" wan
@@ -358,20 +358,28 @@ run_traffic() {
 			--ssrc 0x0bad0bad >"$TMPD/flood.out" 2>&1 &
 		pids+=($!)
 	fi
+	local watch=""
 	if ((conf == 4)); then
-		# While the calls are up: what voiceqosd decided (twice: calls set up late under
-		# a slow guest are in the second look), for the report.
-		sleep 3
-		vqq calls --json >"$TMPD/calls.1.json" 2>&1 || true
-		sleep $((SECS / 2))
-		vqq calls --json >"$TMPD/calls.2.json" 2>&1 || true
-		vqq --json status >"$TMPD/status.json" 2>&1 || true
-		rtr tc -s class show dev wan >&2 || true
+		# While the calls are up: what voiceqosd decided, every 2 s (calls that a slow
+		# guest sets up late are in a later look), bounded by the calls' own duration.
+		(
+			for ((p = 0; p < SECS / 2 + 30; p++)); do
+				vqq calls --json >"$TMPD/calls.$p.json" 2>&1 || true
+				[[ $p != 2 ]] || vqq --json status >"$TMPD/status.json" 2>&1 || true
+				[[ ! -e $TMPD/calls.stop ]] || break
+				sleep 2
+			done
+		) &
+		watch=$!
 	fi
 	wait "$uac711" || echo "sipp UAC (G.711) failed: $(tail -3 "$TMPD/uac711.out")" >&2
 	[[ -z $uac729 ]] || wait "$uac729" ||
 		echo "sipp UAC (G.729) failed: $(tail -3 "$TMPD/uac729.out")" >&2
 	wait "$uas" || echo "sipp UAS failed: $(tail -3 "$TMPD/uas.out")" >&2
+	if [[ -n $watch ]]; then
+		touch "$TMPD/calls.stop"
+		wait "$watch" || true
+	fi
 	echo "### [$SECONDS s] calls done" >&2
 	# The RTP of the last calls ends with them (bounded); then the bulk and the captures.
 	for ((p = 0; p < 100; p++)); do
@@ -408,7 +416,7 @@ declare -A ADM=()
 load_admission() {
 	ADM=()
 	local port adm f
-	for f in "$TMPD/calls.1.json" "$TMPD/calls.2.json"; do
+	for f in "$TMPD"/calls.*.json; do
 		[[ -s $f ]] || continue
 		while read -r port adm; do
 			ADM[$port]=$adm
@@ -487,7 +495,7 @@ check_run() {
 		# Admitted calls: not one packet lost in either direction, saturated links.
 		adm_lost=$(grep -c 'qos-stream check 4 \(up\|down\) admitted' "$TMPD/streams" || true)
 		if ((adm_lost == 0)); then
-			notok "[4] admitted calls exist: none admitted ($(head -c 300 "$TMPD/calls.2.json"))"
+			notok "[4] admitted calls exist: none admitted ($(cat "$TMPD"/calls.*.json | head -c 300))"
 		else
 			local bad
 			bad=$(grep 'qos-stream check 4 \(up\|down\) admitted' "$TMPD/streams" |
