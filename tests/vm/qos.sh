@@ -94,8 +94,14 @@ emit() {
 	if [[ -n $VQOS_RESULT ]]; then echo "$*" >>"$VQOS_RESULT"; fi
 }
 progress() { echo "### [$SECONDS s] $*" >&2; emit "qos-progress $*"; }
-ok() { PASSED=$((PASSED + 1)); emit "ok - qos $*"; }
-notok() { FAILED=$((FAILED + 1)); emit "not ok - qos $*"; }
+# Verdicts go to the result channel only: the console copy is marked, so that a harness
+# that prints the console on failure does not count them twice.
+verdict() {
+	echo "[verdict] $*"
+	if [[ -n $VQOS_RESULT ]]; then echo "$*" >>"$VQOS_RESULT"; fi
+}
+ok() { PASSED=$((PASSED + 1)); verdict "ok - qos $*"; }
+notok() { FAILED=$((FAILED + 1)); verdict "not ok - qos $*"; }
 
 DPID=""
 cleanup() {
