@@ -12,17 +12,22 @@
 #   tests/bench.sh            all of it
 #   tests/bench.sh replay     only the replay throughput (no VM)
 #   tests/bench.sh agent      only the control-plane latency in the VM
+#   tests/bench.sh qos        only the QoS proof: tests/vm/qos.sh, all four configurations x
+#                             scenarios a-d, table by tests/vm/qos-report.py (results and the
+#                             plot in build/bench/qos-LINE/)
+#
+# Timing-sensitive: run it at normal priority, alone (`flock /tmp/vqos-measure.lock`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 what=${1:-all}
 case $what in
-all | replay | agent) ;;
-*) echo "usage: tests/bench.sh [replay|agent]" >&2; exit 2 ;;
+all | replay | agent | qos) ;;
+*) echo "usage: tests/bench.sh [replay|agent|qos]" >&2; exit 2 ;;
 esac
 lines=${LINE:-$(tools/kernels.sh lines)}
 make -s agent >/dev/null
-[[ $what == agent ]] || tests/bench/replay.sh
+[[ $what == agent || $what == qos ]] || tests/bench/replay.sh
 [[ $what != replay ]] || exit 0
 failed=0
 for line in $lines; do
@@ -32,6 +37,21 @@ for line in $lines; do
 		echo "== bench on $line ($(tools/kernels.sh abi "$line"))"
 		tools/vm/run.sh --line "$line" --module "$ko" --timeout 900 -- tests/vm/bench.sh ||
 			failed=1
+	fi
+	if [[ $what == all || $what == qos ]]; then
+		echo "== QoS: 4 configurations x scenarios a-d on $line ($(tools/kernels.sh abi "$line"))"
+		out=build/bench/qos-$line
+		mkdir -p "$out"
+		make -s -C tests/tools >/dev/null
+		if tools/vm/run.sh --line "$line" --module "$ko" --timeout 3000 -- \
+			tests/vm/qos.sh >"$out/results.txt" 2>"$out/console.log"; then
+			/usr/bin/python3 tests/vm/qos-report.py --markdown --goal --plot "$out" \
+				"$out/results.txt" || failed=1
+		else
+			echo "qos bench on $line failed; console: $out/console.log" >&2
+			failed=1
+		fi
+		[[ $what == all ]] || continue
 	fi
 	# The bench case needs the daemon that daemon_start starts (module_load always runs).
 	echo "== control plane latency on $line ($(tools/kernels.sh abi "$line"))"

@@ -33,6 +33,14 @@
 #                tests/vm-run.sh 6.1 -- tests/vm/loadloop.sh N  (load/unload N cycles with
 #                10k flows and traffic, slab counts, dmesg; N = $LOADLOOP_N, default 5)
 #   hostile 6.12 the same on 6.12
+#   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
+#   shaping 6.12 tests/vm-run.sh 6.12 -- tests/vm/shaping.sh
+#   shaper 6.1   tests/vm-run.sh 6.1 -- tests/vm/shaper.sh  (the HTB tree via libnl, resize)
+#   shaper 6.12  tests/vm-run.sh 6.12 -- tests/vm/shaper.sh
+#   rtpq         make -C tests/tools check  (the capture analyser's tests, ASan+UBSan)
+#   qos 6.12     tests/vm-run.sh 6.12 -- tests/vm/qos.sh in check mode (VQOS_QOS_CHECK=1)
+#                NOT in the default parts: its admitted-calls-lose-nothing check does not
+#                hold yet under TCG (Documentation/performance.md, QoS); `tests/run.sh qos-6.12`
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
@@ -46,7 +54,8 @@
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
 #                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
 #                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
-#                              core-mips core-musl openwrt install hostile-6.1 hostile-6.12)
+#                              core-mips core-musl openwrt install hostile-6.1 hostile-6.12
+#                              rtpq qos-6.1 qos-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -338,6 +347,28 @@ part_hostile() {
 	pass_results "loadloop $line" "$LOGS/loadloop-$line.log" "$rc"
 }
 
+# rtpq (the QoS proof's capture analyser): its tests with crafted captures, ASan+UBSan.
+part_rtpq() {
+	local rc=0
+	run_logged rtpq 300 make -s -C tests/tools check || rc=$?
+	pass_results rtpq "$LOGS/rtpq.log" "$rc"
+}
+
+# The QoS proof, short (tests/vm/qos.sh in check mode): a saturated link, voiceqos with a
+# small budget (admitted calls lose nothing, over-budget calls go best effort) and no QoS
+# as the contrast. Qualitative assertions only.
+part_qos_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/qos.sh || ! -x tools/vm/run.sh ]]; then
+		notok "qos $line: missing (tests/vm/qos.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "qos-$line" 900 env VQOS_QOS_CHECK=1 VQOS_QOS_CONFIGS="1 4" \
+		tests/vm-run.sh "$line" -- tests/vm/qos.sh || rc=$?
+	grep '^# ' "$LOGS/qos-$line.log" >&2 || true
+	pass_results "qos $line" "$LOGS/qos-$line.log" "$rc"
+}
+
 # The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
 part_openwrt() {
 	local rc=0
@@ -363,7 +394,7 @@ parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1
 	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-	       core-musl openwrt install hostile-6.1 hostile-6.12)
+	       core-musl openwrt install hostile-6.1 hostile-6.12 rtpq)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -385,6 +416,13 @@ for p in "${parts[@]}"; do
 	shaper-6.12) part_shaper_vm 6.12 ;;
 	shaping-6.1) part_shaping_vm 6.1 ;;
 	shaping-6.12) part_shaping_vm 6.12 ;;
+	shaping-6.1) part_shaping_vm 6.1 ;;
+	shaping-6.12) part_shaping_vm 6.12 ;;
+	shaper-6.1) part_shaper_vm 6.1 ;;
+	shaper-6.12) part_shaper_vm 6.12 ;;
+	rtpq) part_rtpq ;;
+	qos-6.1) part_qos_vm 6.1 ;;
+	qos-6.12) part_qos_vm 6.12 ;;
 	openwrt) part_openwrt ;;
 	install) part_install ;;
 	hostile-6.1) part_hostile 6.1 ;;
