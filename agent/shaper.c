@@ -424,11 +424,11 @@ static struct rtnl_class *vq_sh_class(struct rtnl_link *l, unsigned int overhead
 }
 
 /*
- * RTM_NEWTCLASS without NLM_F_CREATE: the kernel changes the existing
- * class in place (HTB keeps its leaf qdisc, queue and counters) and
- * answers ENOENT if it is gone, instead of quietly creating a new class
- * with an empty default leaf as rtnl_class_add (always NLM_F_CREATE)
- * would.
+ * RTM_NEWTCLASS with NLM_F_REPLACE and without NLM_F_CREATE (cleared
+ * whatever the libnl version adds): the kernel changes the existing class
+ * in place (HTB keeps its leaf qdisc, queue and counters) and answers
+ * ENOENT if it is gone, instead of quietly creating a new class with an
+ * empty default leaf.
  */
 static int vq_sh_class_change(struct vq_shaper *sh, struct rtnl_class *c)
 {
