@@ -4,8 +4,8 @@
  * once on every file of the directories (and files) given, built with gcc,
  * ASan and UBSan and without libFuzzer, so that every input ever found
  * interesting, and every crash once fixed, keeps being run. A crash, a
- * sanitizer report or a broken invariant names the file and ends the
- * process with a non-zero status; otherwise one line:
+ * sanitizer report (leaks checked after each input) or a broken invariant
+ * names the file and ends the process with a non-zero status; otherwise one line:
  * "replay-NAME: N inputs from D directories".
  */
 #include <dirent.h>
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 
 #include "fuzz.h"
 
@@ -64,8 +65,13 @@ static int run_file(const char *path)
 	fclose(f);
 	current = path;
 	LLVMFuzzerTestOneInput(buf, (size_t)len);
-	current = NULL;
 	free(buf);
+	/* A leak is checked per input, as libFuzzer does, so that it names its file. */
+	if (__lsan_do_recoverable_leak_check()) {
+		say_which();
+		exit(1);
+	}
+	current = NULL;
 	return 0;
 }
 
