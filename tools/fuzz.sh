@@ -17,7 +17,7 @@
 #                             harness is seeded with (`make -C tests/fuzz dirs`): read only
 #   build/fuzz/crashes/NAME/  crash-*, leak-*, timeout-*, oom-* inputs
 #   build/fuzz/logs/NAME-DATE.log, build/fuzz/record.tsv: one line per run with the
-#                             CPU seconds (user+sys from /usr/bin/time), executions, new
+#                             CPU seconds (user+sys, bash time), executions, new
 #                             units, corpus size
 # After a run the working corpus is merged (-merge=1: only inputs that add coverage) into
 # tests/fuzz/corpus/NAME/, which `make check` replays. Exit status 1 if a harness crashed
@@ -41,7 +41,6 @@ die() { echo "fuzz.sh: $*" >&2; exit 2; }
 [[ $JOBS =~ ^[0-9]+$ && $JOBS -gt 0 ]] || die "FUZZ_JOBS must be > 0"
 command -v clang-14 >/dev/null || command -v clang >/dev/null ||
 	die "clang is needed (tools/deps.sh installs it)"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time is needed to account CPU time (package time)"
 
 WORKDIRS=()
 # shellcheck disable=SC2317 # called by the EXIT trap
@@ -76,13 +75,16 @@ run_one() {
 	mkdir -p "$work" "$crashes"
 	touch "$O/logs/$h.start"
 	[[ -f $dict ]] && args+=("-dict=$dict")
+	# bash's time: user and system CPU of the fuzzer (a waited descendant), not wall time.
 	# shellcheck disable=SC2086 # DIRS is a list of directories without blanks
-	timeout -k 10 $((SECONDS_PER + 120)) /usr/bin/time -f '%U %S' -o "$tf" \
-		nice -n "$NICE" "$bin" -max_total_time="$SECONDS_PER" \
-		-max_len="${MAX_LEN[$h]:-8192}" -timeout=10 -rss_limit_mb=1024 \
-		-print_final_stats=1 -artifact_prefix="$crashes/" "${args[@]}" \
-		"$work" ${DIRS[$h]} >"$log" 2>&1 || rc=$?
-	cpu=$(awk '!/^Command/ { printf "%.1f", $1 + $2 }' "$tf" 2>/dev/null || echo 0)
+	{
+		TIMEFORMAT='%U %S'
+		time timeout -k 10 $((SECONDS_PER + 120)) nice -n "$NICE" "$bin" \
+			-max_total_time="$SECONDS_PER" -max_len="${MAX_LEN[$h]:-8192}" -timeout=10 \
+			-rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$crashes/" \
+			"${args[@]}" "$work" ${DIRS[$h]} >"$log" 2>&1 || rc=$?
+	} 2>"$tf"
+	cpu=$(awk 'NF == 2 { printf "%.1f", $1 + $2 }' "$tf" 2>/dev/null)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	units=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -n 1)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$h" "$SECONDS_PER" "${cpu:-0}" \
