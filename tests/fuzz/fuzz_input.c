@@ -26,6 +26,12 @@
  *          that direction
  *      h5-6: payload length (big-endian), cut at the end of the input
  *      h7: non-zero: the copy was cut, full_len = len + 8 x h7
+ *    A record with SYN, FIN and RST all set is not a packet but an event
+ *    of the daemon's other inputs, by h7 & 3: 0 the kernel expired flow
+ *    number h3 of those held (vq_dialogs_flow_gone); 1 a config reload
+ *    with config byte h4 (vq_engine_set_config); 2 a kernel flow found at
+ *    start-up (vq_dialogs_adopt) of the Call-ID in the payload, port
+ *    h3-h4, RTCP if h2 bit 0, to peer A or B (h0 bit 2); 3 a tick.
  *
  * Invariants checked: a flow added carries its call's cookie, a sane
  * address family and a non-zero port, and a reservation within the
@@ -68,8 +74,12 @@ static bool trace;
 struct sink {
 	struct sflow f[MAX_SINK];
 	unsigned int n;
-	bool fail_now;		/* operations return -EIO */
-	bool failed;		/* one did: views may differ from here on */
+	/*
+	 * Operations return -EIO. The sink still records them: what it checks
+	 * is the dialog layer's book-keeping against the operations it issued
+	 * (a failed add stays in the call's view, to be retried).
+	 */
+	bool fail_now;
 };
 
 static bool same_key(const struct sflow *s, uint64_t cookie, const struct vq_flow_spec *f)
@@ -143,10 +153,8 @@ static int op_add(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 		k->f[i].dport = f->dport;
 		k->f[i].kind = f->kind;
 	}
-	if (k->fail_now) {
-		k->failed = true;
+	if (k->fail_now)
 		return -5;	/* -EIO */
-	}
 	return 0;
 }
 
@@ -157,14 +165,11 @@ static int op_del(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 
 	if (trace)
 		fprintf(stderr, "del %s port %u\n", c->call_id, f->dport);
-	if (i < 0 && !k->failed)
+	if (i < 0)
 		vq_fuzz_fail("del: call %s removes a flow it never added", c->call_id);
-	if (i >= 0)
-		k->f[i] = k->f[--k->n];
-	if (k->fail_now) {
-		k->failed = true;
+	k->f[i] = k->f[--k->n];
+	if (k->fail_now)
 		return -5;
-	}
 	return 0;
 }
 
@@ -182,12 +187,10 @@ static int op_del_call(void *ctx, const struct vq_call *c)
 			k->f[i] = k->f[--k->n];
 		else
 			i++;
-	if (k->n == before && !k->failed)
+	if (k->n == before)
 		vq_fuzz_fail("del_call: call %s never added a flow", c->call_id);
-	if (k->fail_now) {
-		k->failed = true;
+	if (k->fail_now)
 		return -5;
-	}
 	return 0;
 }
 
@@ -277,15 +280,87 @@ static void config_from(struct vq_config *cfg, uint8_t b)
 		cfg->media.bw.rtcp_percent = 0;
 }
 
+/* The daemon's other inputs: kernel expiry, reload, adoption, the clock. */
+static void control(struct vq_engine *e, struct sink *k, const uint8_t *h,
+		    const uint8_t *payload, size_t len, struct vq_config cfgs[2],
+		    unsigned int *cur, uint64_t now)
+{
+	struct vq_dialogs *d = vq_engine_dialogs(e);
+	struct vq_flow_spec f = { 0 };
+	char id[VQ_SIP_ID_MAX];
+	const struct vq_call *c;
+	unsigned int i;
+
+	switch (h[7] & 3) {
+	case 0:
+		if (!k->n)
+			return;
+		i = h[3] % k->n;
+		f.cookie = k->f[i].cookie;
+		f.family = k->f[i].family;
+		memcpy(f.dst, k->f[i].dst, 16);
+		f.dport = k->f[i].dport;
+		f.kind = k->f[i].kind;
+		k->n--;
+		k->f[i] = k->f[k->n];
+		vq_dialogs_flow_gone(d, &f, now);
+		return;
+	case 1:
+		/* The engine keeps a pointer: the previous config stays alive. */
+		*cur ^= 1;
+		config_from(&cfgs[*cur], h[4]);
+		vq_engine_set_config(e, &cfgs[*cur]);
+		return;
+	case 2:
+		if (len >= sizeof(id))
+			len = sizeof(id) - 1;
+		memcpy(id, payload, len);
+		id[len] = '\0';
+		f.cookie = vq_call_cookie(id);
+		f.family = h[0] & 2 ? AF_INET6 : AF_INET;
+		set_addr(f.dst, h[0] & 4 ? 1 : 0, h[0] & 2);
+		f.dport = (uint16_t)(h[3] << 8 | h[4]);
+		f.kind = h[2] & 1 ? VQ_FLOW_RTCP : VQ_FLOW_RTP;
+		f.src_any = true;
+		f.dscp = 46;
+		snprintf(f.bw.codec, sizeof(f.bw.codec), "PCMU/8000");
+		f.bw.wire_bps = 87200;
+		f.bw.burst_bytes = 3000;
+		f.bw.ptime_ms = 20;
+		if (!f.dport)
+			return;
+		vq_dialogs_adopt(d, &f, now);
+		/* The kernel holds it; so does the sink if a call took it. */
+		c = vq_dialogs_find(d, f.cookie);
+		if (c && sink_find(k, f.cookie, &f) < 0)
+			for (i = 0; i < c->nflows; i++)
+				if (c->flows[i].dport == f.dport && c->flows[i].kind == f.kind &&
+				    c->flows[i].family == f.family &&
+				    !memcmp(c->flows[i].dst, f.dst, 16)) {
+					if (k->n == MAX_SINK)
+						vq_fuzz_fail("adopt: more than %d flows", MAX_SINK);
+					k->f[k->n].cookie = f.cookie;
+					k->f[k->n].family = f.family;
+					memcpy(k->f[k->n].dst, f.dst, 16);
+					k->f[k->n].dport = f.dport;
+					k->f[k->n].kind = f.kind;
+					k->n++;
+					break;
+				}
+		return;
+	default:
+		vq_engine_tick(e, now);
+	}
+}
+
 static void finish(struct vq_engine *e, struct sink *k, uint64_t now)
 {
-	if (!k->failed)
-		check_views(e, k);
+	check_views(e, k);
 	k->fail_now = false;
 	vq_dialogs_release_all(vq_engine_dialogs(e), now);
 	if (vq_dialogs_first(vq_engine_dialogs(e)))
 		vq_fuzz_fail("a call is still listed after release_all");
-	if (!k->failed && k->n)
+	if (k->n)
 		vq_fuzz_fail("%u flows left after release_all", k->n);
 	vq_engine_free(e);
 }
@@ -336,7 +411,8 @@ static void run_plain(const uint8_t *data, size_t size)
 
 static void run_records(const uint8_t *data, size_t size)
 {
-	struct vq_config cfg;
+	struct vq_config cfgs[2];
+	unsigned int cur = 0;
 	struct sink *k;
 	struct vq_engine *e;
 	uint64_t now = 1700000000ULL * NS, last_tick = now;
@@ -350,9 +426,9 @@ static void run_records(const uint8_t *data, size_t size)
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return;
-	config_from(&cfg, data[0]);
+	config_from(&cfgs[0], data[0]);
 	may_fail = data[0] & 32;
-	e = vq_engine_new(&cfg, &sink_ops, k);
+	e = vq_engine_new(&cfgs[0], &sink_ops, k);
 	if (!e) {
 		free(k);
 		return;
@@ -388,6 +464,11 @@ static void run_records(const uint8_t *data, size_t size)
 		if (p.l4proto == IPPROTO_TCP && !dseq)
 			next_seq[dir] += (uint32_t)p.full_len;
 		off += len;
+		if ((h[0] & 0x70) == 0x70) {
+			control(e, k, h, p.payload, len, cfgs, &cur, now);
+			check_views(e, k);
+			continue;
+		}
 		k->fail_now = may_fail && (h[0] & 128);
 		vq_engine_input(e, &p);
 		k->fail_now = false;
@@ -395,8 +476,7 @@ static void run_records(const uint8_t *data, size_t size)
 			vq_engine_tick(e, now);
 			last_tick = now;
 		}
-		if (!k->failed)
-			check_views(e, k);
+		check_views(e, k);
 	}
 	finish(e, k, now + NS);
 	free(k);

@@ -9,8 +9,9 @@ Each scenario becomes one file "VQF1" + config byte 0 + one record per packet. A
 map to the harness's three peers: the scenario's caller side (192.0.2.x, 2001:db8:1::x)
 is A, 203.0.113.x is C, anything else B. Ports map to the nearest entry of the harness's
 port table (5060 where there is none). split=N becomes N TCP records; trunc=N a cut copy;
-### tick lines a time step; the rest of the directives are the unit test's checks and are
-dropped."""
+### tick lines a time step, ### adopt and ### gone control records (adoption of a kernel
+flow, the kernel expiring one); the rest of the directives are the unit test's checks and
+are dropped."""
 import os
 import re
 import sys
@@ -61,6 +62,27 @@ def convert(path):
         line = lines[i]
         m = re.match(r"^--- (udp|tcp) (\S+) > (\S+) t=([0-9.]+)(.*)$", line)
         tick = re.match(r"^### tick t=([0-9.]+)", line)
+        adopt = re.match(r"^### adopt (\S+) (rtp|rtcp) \S+ (\S+)$", line)
+        gone = re.match(r"^### gone .* t=([0-9.]+)", line)
+        if adopt:
+            # A control record (SYN+FIN+RST): h7 = 2, the Call-ID as payload.
+            cid, kind, dst = adopt.groups()
+            host, port = split_ep(dst)
+            flags = 0x70 | (2 if host.startswith("[") else 0) | (4 if peer(host) else 0)
+            out += bytes([flags, 0, 1 if kind == "rtcp" else 0, port >> 8, port & 255,
+                          0, len(cid), 2]) + cid.encode()
+            i += 1
+            continue
+        if gone:
+            # The kernel expires the first flow held (h7 = 0).
+            t = float(gone.group(1))
+            steps = time_steps(t - now)
+            now = max(now, t)
+            for v in steps:
+                out += bytes([0, v, 0, 0, 0, 0, 0, 0])
+            out += bytes([0x70, 0, 0, 0, 0, 0, 0, 0])
+            i += 1
+            continue
         if tick:
             t = float(tick.group(1))
             for v in time_steps(t - now):
