@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-/* Optional one-time set-up; the replay driver calls it too. */
+/* One-time set-up, defined by every harness; the replay driver calls it too. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 __attribute__((noreturn, format(printf, 1, 2)))

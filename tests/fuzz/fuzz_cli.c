@@ -126,9 +126,10 @@ static void flow_round_trip(const struct flow_args *a)
 	    g.src.any_addr != f->src.any_addr ||
 	    (!f->src.any_addr && memcmp(g.src.addr, f->src.addr, alen)))
 		vq_fuzz_fail("the flow's key reads back different");
-#define SAME(attr, field)						\
+#define SAME(attr, field) do {						\
 	if (VQ_HAS(f, attr) && (!VQ_HAS(&g, attr) || g.field != f->field))	\
-		vq_fuzz_fail("flow " #field " reads back different");
+		vq_fuzz_fail("flow " #field " reads back different");		\
+} while (0)
 	SAME(COOKIE, cookie);
 	SAME(MEDIA, media);
 	SAME(FLAGS, flags);
@@ -242,14 +243,26 @@ static void check_json_string(const unsigned char *out, size_t len,
 			if (i + 1 >= len - 1)
 				vq_fuzz_fail("json_escape: lone backslash");
 			switch (out[i + 1]) {
-			case '"': b = '"'; break;
-			case '\\': b = '\\'; break;
-			case '/': b = '/'; break;
-			case 'b': b = '\b'; break;
-			case 'f': b = '\f'; break;
-			case 'n': b = '\n'; break;
-			case 'r': b = '\r'; break;
-			case 't': b = '\t'; break;
+			case '"':
+			case '\\':
+			case '/':
+				b = out[i + 1];
+				break;
+			case 'b':
+				b = '\b';
+				break;
+			case 'f':
+				b = '\f';
+				break;
+			case 'n':
+				b = '\n';
+				break;
+			case 'r':
+				b = '\r';
+				break;
+			case 't':
+				b = '\t';
+				break;
 			case 'u':
 				if (i + 6 > len - 1 || hexval(out[i + 2]) || hexval(out[i + 3]) ||
 				    hexval(out[i + 4]) < 0 || hexval(out[i + 5]) < 0)

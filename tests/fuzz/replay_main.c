@@ -21,8 +21,6 @@
 
 #include "fuzz.h"
 
-__attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 static const char *current;
 
 static void say_which(void)
@@ -49,7 +47,8 @@ static int run_file(const char *path)
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+	len = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (len < 0 || fseek(f, 0, SEEK_SET)) {
 		fprintf(stderr, "%s: cannot size: %s\n", path, strerror(errno));
 		fclose(f);
 		return -1;
@@ -144,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	__sanitizer_set_death_callback(say_which);
 	signal(SIGABRT, on_abort);
-	if (LLVMFuzzerInitialize && LLVMFuzzerInitialize(&argc, &argv))
+	if (LLVMFuzzerInitialize(&argc, &argv))
 		return 1;
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
@@ -157,11 +156,11 @@ int main(int argc, char **argv)
 			dirs++;
 			if (run_dir(argv[i], &n))
 				return 1;
-		} else if (run_file(argv[i])) {
-			return 1;
-		} else {
-			n++;
+			continue;
 		}
+		if (run_file(argv[i]))
+			return 1;
+		n++;
 	}
 	printf("%s: %lu inputs from %d directories\n", name, n, dirs);
 	return 0;
