@@ -134,7 +134,7 @@ for h in "${harnesses[@]}"; do
 		fi
 	fi
 	size=$(find "$TOP/tests/fuzz/corpus/$h" -type f | wc -l)
-	kb=$(du -sk "$TOP/tests/fuzz/corpus/$h" | cut -f1)
+	kb=$(du -sk --apparent-size "$TOP/tests/fuzz/corpus/$h" | cut -f1)
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$stamp" "$h" "$SECONDS_PER" "$cpu" "$execs" \
 		"$units" "$size" "$rc" >>"$O/record.tsv"
 	# Crashes of this run: the artifacts not older than its start.
