@@ -133,6 +133,15 @@ demo: deps
 cross:
 	@$(TOP)/tools/cross.sh $(CROSS_ARCHES)
 
+# make fuzz: every libFuzzer harness of tests/fuzz/ (clang, ASan+UBSan) for FUZZ_SECONDS each
+# (default 300), FUZZ_JOBS at once (default 1), niced; new interesting inputs are merged into
+# tests/fuzz/corpus/, and any crash fails the target (tools/fuzz.sh, Documentation/fuzzing.md).
+# make check replays the corpora without clang (tests/fuzz/Makefile, part fuzz-replay).
+.PHONY: fuzz
+fuzz:
+	@$(if $(FUZZ_SECONDS),FUZZ_SECONDS='$(FUZZ_SECONDS)') $(if $(FUZZ_JOBS),FUZZ_JOBS='$(FUZZ_JOBS)') \
+		$(TOP)/tools/fuzz.sh $(FUZZ_HARNESSES)
+
 deps:
 	$(TOP)/tools/deps.sh
 

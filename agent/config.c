@@ -1222,6 +1222,8 @@ static void put_rate(FILE *f, const char *key, uint64_t v)
 	fprintf(f, "%s = %s\n", key, vq_format_rate(v, buf, sizeof(buf)));
 }
 
+#define VQ_WRITE_PREFIXES 4
+
 void vq_config_write(const struct vq_config *c, FILE *f)
 {
 	const struct vq_bw_cfg *bw = &c->media.bw;
@@ -1240,12 +1242,22 @@ void vq_config_write(const struct vq_config *c, FILE *f)
 	fprintf(f, "\n[sip]\nports =");
 	for (i = 0; i < c->sip.nports; i++)
 		fprintf(f, " %u", c->sip.ports[i]);
-	fprintf(f, "\ntrusted =");
-	for (i = 0; i < c->sip.ntrusted; i++) {
+	/*
+	 * The reader takes lines of at most 198 characters and a repeated list
+	 * key adds to the list: VQ_WRITE_PREFIXES prefixes of at most 43
+	 * characters ("ffff:...:ffff/128") per line always fit, however many
+	 * there are. An empty list is one "trusted =" line.
+	 */
+	fputc('\n', f);
+	for (i = 0; i < c->sip.ntrusted || i == 0; i++) {
 		const struct vq_prefix *px = &c->sip.trusted[i];
 
+		if (i % VQ_WRITE_PREFIXES == 0)
+			fprintf(f, "%strusted =", i ? "\n" : "");
+		if (i >= c->sip.ntrusted)
+			break;
 		inet_ntop(px->family, px->addr, a, sizeof(a));
-		fprintf(f, "%s %s/%u", i ? "," : "", a, px->len);
+		fprintf(f, "%s %s/%u", i % VQ_WRITE_PREFIXES ? "," : "", a, px->len);
 	}
 	fputc('\n', f);
 	put_dscp(f, "dscp", c->sip.dscp);

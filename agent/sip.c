@@ -323,6 +323,58 @@ static size_t header_len(const char *buf, size_t len)
 }
 
 /*
+ * libosip2 (5.3) leaks the first Content-Type of a MIME part that has two
+ * (osip_body_set_contenttype overwrites its pointer), so a peer could grow
+ * the daemon by a few dozen bytes per message for ever. Such a message is
+ * invalid anyway (Content-Type is single-valued, RFC 2045 and RFC 3261
+ * 20.15), so it is refused before libosip2 sees it.
+ *
+ * Where libosip2 reads header blocks: the message's own, and each part's,
+ * which starts on the boundary line ("--BOUNDARY" and the first header may
+ * share it) and ends at the first empty line (LF LF, CR CR or LF CR: CR,
+ * LF and CRLF all end a line). Counted here without knowing the boundary:
+ * per block, the lines that begin with "Content-Type" (after blanks, as it
+ * trims them) and the lines that begin with "--" and hold it anywhere. A
+ * folded line counts as a line of its own: that only counts more.
+ */
+static bool ctype_at(const char *p, const char *end)
+{
+	return end - p >= 12 && !strncasecmp(p, "content-type", 12);
+}
+
+static bool two_content_types(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *eol, *q;
+	unsigned int n = 0;
+
+	while (p < end) {
+		for (eol = p; eol < end && *eol != '\r' && *eol != '\n'; eol++)
+			;
+		q = p;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (ctype_at(q, eol)) {
+			n++;
+		} else if (eol - p >= 2 && p[0] == '-' && p[1] == '-') {
+			for (q = p + 2; q < eol; q++)
+				if (ctype_at(q, eol)) {
+					n++;
+					break;
+				}
+		}
+		if (n >= 2)
+			return true;
+		if (eol == end)
+			break;
+		/* The line's end: CRLF, CR or LF; another one next is an empty line. */
+		p = eol + (eol + 1 < end && eol[0] == '\r' && eol[1] == '\n' ? 2 : 1);
+		if (p < end && (*p == '\r' || *p == '\n'))
+			n = 0;
+	}
+	return false;
+}
+
+/*
  * What libosip2 lets through but must not reach the dialog layer: another
  * protocol version (RFC 4475 3.3.12), a Content-Length that is not a plain
  * number (it reads "-999" or "4x" with atoi) or that points past the end
@@ -368,6 +420,8 @@ int vq_sip_parse(const char *buf, size_t len, struct vq_sip_msg *m,
 	hl = header_len(buf, len);	/* once: the framing check needs it too */
 	if (memchr(buf, '\0', hl))
 		return fail(err, errlen, "NUL byte in the header");
+	if (two_content_types(buf, len))
+		return fail(err, errlen, "two Content-Type headers in one header block");
 	vq_sip_init();
 	if (osip_message_init(&sip) != 0)
 		return fail(err, errlen, "out of memory for libosip2");

@@ -47,6 +47,9 @@
 #   install      tests/install/run.sh      (make install DESTDIR file list, PREFIX, uninstall,
 #                DKMS build for 6.1/6.12 in a scratch dkms tree, BUILD_EXCLUSIVE, systemd-analyze
 #                verify, man lint, --help vs voiceqos(8); Documentation/admin-guide.md)
+#   fuzz-replay  make -C tests/fuzz replay (gcc + ASan + UBSan, no clang): every fuzzing
+#                harness run over its committed corpora and fixed crash inputs, one result
+#                per harness (Documentation/fuzzing.md)
 # A part that does not exist yet is `not ok - PART: missing`; one that crashes or exits
 # non-zero without saying what failed is `not ok - PART: exit N`. Full outputs are kept in
 # build/test-logs/PART.log.
@@ -55,7 +58,7 @@
 #                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
 #                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
 #                              core-mips core-musl openwrt install hostile-6.1 hostile-6.12
-#                              rtpq qos-6.1 qos-6.12)
+#                              rtpq qos-6.1 qos-6.12 fuzz-replay)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -390,11 +393,40 @@ part_install() {
 	pass_results install "$LOGS/install.log" "$rc"
 }
 
+# The fuzzing corpora replayed (tests/fuzz/): one result per harness, naming the input that
+# failed (the driver prints "vq-fuzz: while running FILE" before the sanitizer's report).
+part_fuzz_replay() {
+	local rc=0 h dirs log
+	if [[ ! -f tests/fuzz/Makefile ]]; then
+		notok "fuzz-replay: missing (tests/fuzz/Makefile)"
+		return
+	fi
+	run_logged fuzz-replay-build 900 make -C tests/fuzz replay || rc=$?
+	if ((rc != 0)); then
+		notok "fuzz-replay: build: exit $rc: $(last_words "$LOGS/fuzz-replay-build.log")"
+		return
+	fi
+	while IFS= read -r dirs; do
+		h=${dirs%%:*}
+		log=$LOGS/fuzz-replay-$h.log
+		rc=0
+		# shellcheck disable=SC2086 # a list of directories without blanks
+		run_logged "fuzz-replay-$h" 600 env ASAN_OPTIONS=detect_leaks=1 \
+			UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/replay/replay-$h ${dirs#*: } || rc=$?
+		if ((rc == 0)); then
+			ok "fuzz-replay $h: $(tail -n 1 "$log")"
+		else
+			notok "fuzz-replay $h: exit $rc: $(grep -m1 '^vq-fuzz' "$log" ||
+				grep -m1 -E 'ERROR:|runtime error' "$log" || last_words "$log")"
+		fi
+	done < <(make -s -C tests/fuzz dirs)
+}
+
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1
 	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-	       core-musl openwrt install hostile-6.1 hostile-6.12 rtpq)
+	       core-musl openwrt install hostile-6.1 hostile-6.12 rtpq fuzz-replay)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -427,6 +459,7 @@ for p in "${parts[@]}"; do
 	install) part_install ;;
 	hostile-6.1) part_hostile 6.1 ;;
 	hostile-6.12) part_hostile 6.12 ;;
+	fuzz-replay) part_fuzz_replay ;;
 	*) notok "$p: unknown part" ;;
 	esac
 	echo "# $p: $((SECONDS - t0)) s" >&2

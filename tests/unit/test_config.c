@@ -131,6 +131,30 @@ static void full(void)
 			"rc %d %s\n%s", rc, rc ? errbuf : "differs", text);
 		unlink(tmp);
 		free(text);
+
+		/*
+		 * Found by tests/fuzz (config): a full trusted list of the
+		 * longest prefixes was written on one line, longer than the
+		 * reader takes, so the written config was refused.
+		 */
+		vq_config_defaults(&c);
+		for (unsigned int i = 0; i < VQ_MAX_TRUSTED; i++) {
+			c.sip.trusted[i].family = AF_INET6;
+			memset(c.sip.trusted[i].addr, 0xff, 16);
+			c.sip.trusted[i].addr[15] = (uint8_t)i;
+			c.sip.trusted[i].len = 128;
+		}
+		c.sip.ntrusted = VQ_MAX_TRUSTED;
+		m = open_memstream(&text, &len);
+		vq_config_write(&c, m);
+		fclose(m);
+		scratch(text, tmp, sizeof(tmp));
+		rc = vq_config_load(tmp, &d, errbuf, sizeof(errbuf));
+		t_check(rc == 0 && same_config(&c, &d),
+			"config write: 64 longest trusted prefixes round trip", "rc %d %s",
+			rc, rc ? errbuf : "differs");
+		unlink(tmp);
+		free(text);
 	}
 }
 

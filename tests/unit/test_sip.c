@@ -276,6 +276,28 @@ static void test_multipart(void)
 	msg = with_body(nob_h, nob_b, &len);
 	reject("sip: multipart without boundary is refused", msg, len,
 	       "libosip2 could not split the multipart body");
+
+	/*
+	 * Found by tests/fuzz (input): libosip2 leaks the first Content-Type
+	 * of a part that has two. Also when the first shares the boundary
+	 * line, and with a blank-led second; one per part stays accepted.
+	 */
+	msg = with_body(nosdp_h, "--xx\r\nContent-Type: text/plain\r\n"
+			"content-type: application/sdp\r\n\r\nhello\r\n--xx--\r\n", &len);
+	reject("sip: a part with two Content-Types is refused", msg, len,
+	       "two Content-Type headers in one header block");
+	msg = with_body(nosdp_h, "--xx Content-Type: text/plain\r\n"
+			" \tCONTENT-TYPE: a/b\r\n\r\nhello\r\n--xx--\r\n", &len);
+	reject("sip: two Content-Types, the first on the boundary line", msg, len,
+	       "two Content-Type headers in one header block");
+	msg = with_body(nosdp_h, "--xx\nContent-Type: text/plain\n\nx\n"
+			"--xx\rContent-Type: text/plain\r\rContent-Type: a/b\r\n--xx--\r\n",
+			&len);
+	rc = parse(msg, len, &m, err);
+	t_check(rc == 0 && !m.sdp, "sip: one Content-Type per part, LF and CR line ends",
+		"rc %d '%s'", rc, err);
+	if (!rc)
+		vq_sip_msg_free(&m);
 }
 
 static void test_framing(void)
