@@ -448,10 +448,6 @@ for p in "${parts[@]}"; do
 	shaper-6.12) part_shaper_vm 6.12 ;;
 	shaping-6.1) part_shaping_vm 6.1 ;;
 	shaping-6.12) part_shaping_vm 6.12 ;;
-	shaping-6.1) part_shaping_vm 6.1 ;;
-	shaping-6.12) part_shaping_vm 6.12 ;;
-	shaper-6.1) part_shaper_vm 6.1 ;;
-	shaper-6.12) part_shaper_vm 6.12 ;;
 	rtpq) part_rtpq ;;
 	qos-6.1) part_qos_vm 6.1 ;;
 	qos-6.12) part_qos_vm 6.12 ;;
