@@ -10,7 +10,8 @@
 #                   rate x time + burst copies, the rest is counted as sip_dropped;
 #   invite_flood    with mirror_rate raised so that the daemon sees all of it, two calls
 #                   up with media, then INVITEs of new dialogs (no answers, worst-case
-#                   SDP: 16 m= lines) at FAULTS_FLOOD_RATE/s for FAULTS_FLOOD_SECONDS s:
+#                   SDP: 16 m= lines) at VQOS_FAULTS_FLOOD_RATE/s for
+#                   VQOS_FAULTS_FLOOD_SECONDS s:
 #                   the tracked calls never exceed max_dialogs; the daemon's RSS stays
 #                   under baseline + max_dialogs x 36 KiB (the worst-case cost of one
 #                   unanswered call, see Documentation/security.md) and does not grow
@@ -24,7 +25,7 @@
 #                   the same port flooded from another source (not the latched one)
 #                   is not classified at all; call B's flow sees no policing, all its
 #                   packets leave as EF;
-#   kill9_calls     kill -9 of voiceqosd during FAULTS_CALLS (20) calls with RTP: every
+#   kill9_calls     kill -9 of voiceqosd during VQOS_FAULTS_CALLS (20) calls with RTP: every
 #                   RTP flow keeps counting while no daemon runs; the restarted daemon
 #                   adopts every call; a SIGHUP with an invalid file keeps the old
 #                   config, names FILE:LINE and the calls stay; the BYEs remove every
@@ -38,11 +39,12 @@
 # SIGHUP are tests/vm/agent.sh's module_reload, overrun and sighup cases.
 #
 # Sizes (environment; the defaults are the shortened `make check` run):
-#   FAULTS_FLOOD_RATE=500 FAULTS_FLOOD_SECONDS=6 FAULTS_MAX_DIALOGS=1000
-#   FAULTS_FLOOD_MEDIA=16 FAULTS_DEFAULT_RATE=2000 FAULTS_DEFAULT_SECONDS=2
-#   FAULTS_MEDIA_PPS=500 FAULTS_MEDIA_SECONDS=4 FAULTS_CALLS=20
+#   VQOS_FAULTS_FLOOD_RATE=500 VQOS_FAULTS_FLOOD_SECONDS=6 VQOS_FAULTS_MAX_DIALOGS=1000
+#   VQOS_FAULTS_FLOOD_MEDIA=16 VQOS_FAULTS_DEFAULT_RATE=2000 VQOS_FAULTS_DEFAULT_SECONDS=2
+#   VQOS_FAULTS_MEDIA_PPS=500 VQOS_FAULTS_MEDIA_SECONDS=4 VQOS_FAULTS_CALLS=20
 # The full run:
-#   FAULTS_FLOOD_RATE=2000 FAULTS_FLOOD_SECONDS=30 FAULTS_MAX_DIALOGS=10000
+#   VQOS_FAULTS_FLOOD_RATE=2000 VQOS_FAULTS_FLOOD_SECONDS=30 VQOS_FAULTS_MAX_DIALOGS=10000
+# (the VM harness passes VQOS_* variables into the guest: set them on tests/vm-run.sh)
 #
 #   VQOS_CASES=REGEX tests/vm/faults.sh     a subset (module_load always runs)
 set -u
@@ -53,15 +55,15 @@ cd "$REPO"
 
 [[ $(id -u) == 0 ]] || { echo "faults.sh: must run as root" >&2; exit 2; }
 
-FLOOD_RATE=${FAULTS_FLOOD_RATE:-500}
-FLOOD_SECONDS=${FAULTS_FLOOD_SECONDS:-6}
-MAXD=${FAULTS_MAX_DIALOGS:-1000}
-FLOOD_MEDIA=${FAULTS_FLOOD_MEDIA:-16}
-DEFAULT_RATE=${FAULTS_DEFAULT_RATE:-2000}
-DEFAULT_SECONDS=${FAULTS_DEFAULT_SECONDS:-2}
-MEDIA_PPS=${FAULTS_MEDIA_PPS:-500}
-MEDIA_SECONDS=${FAULTS_MEDIA_SECONDS:-4}
-NCALLS=${FAULTS_CALLS:-20}
+FLOOD_RATE=${VQOS_FAULTS_FLOOD_RATE:-500}
+FLOOD_SECONDS=${VQOS_FAULTS_FLOOD_SECONDS:-6}
+MAXD=${VQOS_FAULTS_MAX_DIALOGS:-1000}
+FLOOD_MEDIA=${VQOS_FAULTS_FLOOD_MEDIA:-16}
+DEFAULT_RATE=${VQOS_FAULTS_DEFAULT_RATE:-2000}
+DEFAULT_SECONDS=${VQOS_FAULTS_DEFAULT_SECONDS:-2}
+MEDIA_PPS=${VQOS_FAULTS_MEDIA_PPS:-500}
+MEDIA_SECONDS=${VQOS_FAULTS_MEDIA_SECONDS:-4}
+NCALLS=${VQOS_FAULTS_CALLS:-20}
 # The worst-case memory of one unanswered call (struct call 1520 B + the stored offer,
 # 124 B + 16 m= lines x 2036 B, + allocator overhead), see Documentation/security.md.
 PER_DIALOG_MAX=$((36 * 1024))
