@@ -21,6 +21,9 @@
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
 #   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
 #   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
+#   faults 6.1   tests/vm-run.sh 6.1 -- tests/vm/faults.sh  (INVITE and media floods, kill -9
+#                under 20 calls, overrun with lost BYEs; shortened sizes, see the script)
+#   faults 6.12  tests/vm-run.sh 6.12 -- tests/vm/faults.sh
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
@@ -29,8 +32,8 @@
 # build/test-logs/PART.log.
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
-#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 cross core-mips
-#                              core-musl openwrt)
+#                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 faults-6.1
+#                              faults-6.12 cross core-mips core-musl openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -270,6 +273,19 @@ part_agent_vm() {
 	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
 }
 
+# Load and faults (tests/vm/faults.sh): floods, kill -9, overrun; one result per case.
+part_faults() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/faults.sh || ! -x tools/vm/run.sh ]]; then
+		notok "faults $line: missing (tests/vm/faults.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "faults-$line" 1200 env VQOS_VM_TIMEOUT=1100 \
+		tests/vm-run.sh "$line" -- tests/vm/faults.sh || rc=$?
+	grep '^# ' "$LOGS/faults-$line.log" >&2 || true
+	pass_results "faults $line" "$LOGS/faults-$line.log" "$rc"
+}
+
 # The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
 part_openwrt() {
 	local rc=0
@@ -284,7 +300,7 @@ part_openwrt() {
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 cross core-mips core-musl openwrt)
+	       agent-vm-6.12 faults-6.1 faults-6.12 cross core-mips core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -301,6 +317,8 @@ for p in "${parts[@]}"; do
 	core-mips | core-musl) part_core "$p" ;;
 	agent-vm-6.1) part_agent_vm 6.1 ;;
 	agent-vm-6.12) part_agent_vm 6.12 ;;
+	faults-6.1) part_faults 6.1 ;;
+	faults-6.12) part_faults 6.12 ;;
 	openwrt) part_openwrt ;;
 	*) notok "$p: unknown part" ;;
 	esac
