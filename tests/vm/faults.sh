@@ -187,7 +187,7 @@ rss_kib() { awk '$1 == "VmRSS:" { print $2 }' "/proc/$(dpid)/status"; }
 # uas_start CALLS [PORT MEDIA_PORT]: sipp UAS in wan, one media port per call.
 uas_start() {
 	pretty WAN "sipp -sf uas.xml -i $WAN4 -p ${2:-5060} -mp ${3:-6000} -m $1"
-	ip netns exec "$NS_WAN" timeout -k 2 300 sipp -sf "$UAS_XML" -i "$WAN4" -p "${2:-5060}" \
+	ip netns exec "$NS_WAN" timeout -k 2 600 sipp -sf "$UAS_XML" -i "$WAN4" -p "${2:-5060}" \
 		-mp "${3:-6000}" -m "$1" -nostdin -trace_err -error_file "$TMPD/uas.err" \
 		>"$TMPD/uas.out" 2>&1 &
 	UAS_PID=$!
@@ -198,7 +198,7 @@ uas_start() {
 # with its own media port (8000 + 4 i), BYE after PAUSE_MS.
 uac_start() {
 	pretty LAN "sipp -sf uac.xml $WAN4 -m $1 -l $1 -r ${3:-10} -d $2"
-	ip netns exec "$NS_LAN" timeout -k 2 300 sipp "$WAN4:5060" -sf "$UAC_XML" -i "$LAN4" \
+	ip netns exec "$NS_LAN" timeout -k 2 600 sipp "$WAN4:5060" -sf "$UAC_XML" -i "$LAN4" \
 		-p 5060 -mp 8000 -m "$1" -l "$1" -r "${3:-10}" -d "$2" -nostdin -trace_err \
 		-error_file "$TMPD/uac.err" >"$TMPD/uac.out" 2>&1 &
 	UAC_PID=$!
@@ -297,14 +297,15 @@ case_mirror_default() {
 
 case_invite_flood() {
 	local base full per st out sent last el t0 t_pause pause n max_calls=0 rss_max=0
-	local fill=$((MAXD - 2)) f0 fj rssf expect_lo v
+	local fill=$((MAXD - 2)) f0 fj rssf v nleft minleft maxleft ndrop maxdrop
 	fresh_daemon "[dialog] max_dialogs = $MAXD" "[sip] mirror_rate = 1000000" \
 		"[kernel] flow_timeout = 600"
 	vq config set mirror-burst 1000 >/dev/null
 	base=$(rss_kib)
 	sink_start $((fill / FLOOD_RATE + FLOOD_SECONDS + 200))
 	# Two calls with media, up across the whole flood.
-	pause=$(((fill / FLOOD_RATE + FLOOD_SECONDS) * 2 + 60))
+	# (Room for the checks on a loaded TCG host: the BYE must come after them.)
+	pause=$(((fill / FLOOD_RATE + FLOOD_SECONDS) * 4 + 120))
 	uas_start 2
 	uac_start 2 $((pause * 1000))
 	t0=$SECONDS
@@ -359,14 +360,13 @@ case_invite_flood() {
 	jload "$st"
 	note "status: $(jq -c '{sip: .sip, engine: {calls_total: .engine.calls_total, dropped_max: .engine.dropped_max, calls_active: .engine.calls_active}, calls: .daemon.calls}' <<<"$st")"
 	emit "# faults: INVITE flood $sent at $(grep -o 'rate=[0-9]*' <<<"$out" | cut -d= -f2)/s for $el s (+ $fill to fill), $FLOOD_MEDIA m= lines, max_dialogs $MAXD: RSS baseline $base KiB, full $full KiB ($per B per call), max $rss_max KiB; sip lost ${J[sip.lost]}, dropped_max ${J[engine.dropped_max]}"
-	# The daemon read every copy (the point of raising mirror_rate).
-	((${J[sip.lost]} == 0)) || fail "the daemon lost ${J[sip.lost]} SIP copies: it did not keep up"
-	((v == MAXD + sent)) || fail "the daemon saw $v calls of $((MAXD + sent))"
-	# max_dialogs holds, and every call beyond it dropped one (counted).
+	jq -c . <<<"$st" >"$TMPD/flood.status"
+	# max_dialogs holds, and every call beyond it dropped one (counted), also if the
+	# daemon lost copies (flood_keepup says whether it did).
 	((${J[daemon.calls]} == MAXD && max_calls <= MAXD)) ||
 		fail "tracked calls: ${J[daemon.calls]} at the end, up to $max_calls (max $MAXD)"
-	((${J[engine.dropped_max]} == sent)) ||
-		fail "dropped_max ${J[engine.dropped_max]}, expected $sent"
+	((${J[engine.dropped_max]} == v - MAXD)) ||
+		fail "dropped_max ${J[engine.dropped_max]}, expected $((v - MAXD)) ($v calls seen)"
 	# Memory: under the derived bound, and no growth once max_dialogs was reached
 	# (slack: 1/8 of the fill's cost, for the allocator's free lists, + 1 MiB).
 	((per <= PER_DIALOG_MAX)) || fail "$per bytes per unanswered call, more than $PER_DIALOG_MAX"
@@ -375,16 +375,24 @@ case_invite_flood() {
 	rssf=$(((full - base) / 8 + 1024))
 	((rss_max <= full + rssf)) ||
 		fail "RSS grew after max_dialogs was reached: $full -> $rss_max KiB (slack $rssf)"
-	# The oldest were dropped first: what is left of the flood is its newest INVITEs.
+	# The oldest were dropped first: every dropped flood call (logged with its
+	# Call-ID, counted) is older than every one left, and what is left is the newest.
 	calls_json >"$TMPD/calls.json"
-	expect_lo=$((last - (MAXD - 2) + 1))
-	f0=$(jq -r --argjson lo "$expect_lo" --argjson hi "$last" '[.calls[] |
-		select(.call_id | startswith("flood-")) |
+	f0=$(jq -r '[.calls[] | select(.call_id | startswith("flood-")) |
 		(.call_id | ltrimstr("flood-") | split("@")[0] | tonumber)] |
-		"\(length) \(min) \(max) \(map(select(. < $lo or . > $hi)) | length)"' \
-		"$TMPD/calls.json")
-	note "flood calls left (count min max outside): $f0, expected $((MAXD - 2)) $expect_lo $last 0"
-	[[ $f0 == "$((MAXD - 2)) $expect_lo $last 0" ]] || fail "flood calls left: $f0"
+		"\(length) \(min) \(max)"' "$TMPD/calls.json")
+	read -r nleft minleft maxleft <<<"$f0"
+	grep -o 'dropping unanswered call flood-[0-9]*@' "$DLOG" | tr -dc '0-9\n' |
+		sort -n >"$TMPD/dropped"
+	ndrop=$(grep -c . "$TMPD/dropped" || true)
+	maxdrop=$(tail -n 1 "$TMPD/dropped")
+	note "flood calls left: $nleft, indices $minleft..$maxleft; dropped $ndrop, newest dropped $maxdrop"
+	((nleft == MAXD - 2 && ndrop == ${J[engine.dropped_max]} && maxdrop < minleft)) ||
+		fail "left $nleft ($minleft..$maxleft), dropped $ndrop up to $maxdrop"
+	if ((${J[sip.lost]} == 0)); then
+		[[ $f0 == "$((MAXD - 2)) $((last - (MAXD - 2) + 1)) $last" ]] ||
+			fail "flood calls left: $f0, expected the newest $((MAXD - 2)) up to $last"
+	fi
 	# The calls keep their flows, reservations and classification.
 	fj=$(jq -c '[.calls[] | select(.state == "confirmed")] |
 		{n: length, flows: (map(.flows | length) | add)}' "$TMPD/calls.json")
@@ -395,7 +403,7 @@ case_invite_flood() {
 	jq -S -c -s 'map({key: "\(.dst):\(.dst_port)", value: [.rate, .cookie]}) | from_entries' \
 		"$TMPD/flows1.json" >"$TMPD/f1"
 	cmp -s "$TMPD/f0" "$TMPD/f1" || fail "flows changed: $(cat "$TMPD/f0") -> $(cat "$TMPD/f1")"
-	wait
+	wait "${gens[@]}"
 	for p in 6000 6004; do
 		sent=$(kv "$TMPD/gen.$p" packets)
 		n=$(jq -s --argjson p "$p" 'map(select(.dst_port == $p))[0].stats.packets' \
@@ -415,6 +423,15 @@ case_invite_flood() {
 	uac_wait
 	wait_flows 0 10 || fail "flows left after the last call's BYE"
 	daemon_stop
+}
+
+# Did the daemon keep up with the flood (no SIP copy lost)? Its own line: under TCG on
+# a shared host the full-size flood can outrun it, which the checks above tolerate.
+case_flood_keepup() {
+	[[ -s $TMPD/flood.status ]] || fail "no status from invite_flood"
+	jload "$(cat "$TMPD/flood.status")"
+	((${J[sip.lost]} == 0 && ${J[sip.overruns]} == 0)) ||
+		fail "the daemon lost ${J[sip.lost]} SIP copies (${J[sip.overruns]} overruns)"
 }
 
 case_media_flood() {
@@ -599,6 +616,7 @@ run_case module_load case_module_load
 grep -q '^voiceqos ' /proc/modules || MODULE_OK=0
 run_case mirror_default case_mirror_default
 run_case invite_flood case_invite_flood
+run_case flood_keepup case_flood_keepup
 run_case media_flood case_media_flood
 run_case kill9_calls case_kill9_calls
 run_case overrun_bye case_overrun_bye
