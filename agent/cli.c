@@ -31,7 +31,7 @@ static const struct subcommand {
 	  "  flow list [cookie N]\n"
 	  "  flow flush\n" },
 	{ "stats", stats_main,
-	  "  stats\n" },
+	  "  stats [--prometheus]\n" },
 	{ "config", config_main,
 	  "  config get\n"
 	  "  config set [sip-ports P[,P...]] [be-priority MAJ:MIN]\n"
@@ -40,6 +40,9 @@ static const struct subcommand {
 	{ "listen", listen_main,
 	  "  listen [sip] [events] [count N] [timeout SEC]\n" },
 	{ "calls", calls_main, "  calls [--json] [--socket PATH]\n" },
+	{ "status", status_main, "  status [--json] [--socket PATH]\n" },
+	{ "monitor", monitor_main,
+	  "  monitor [--json] [--count N] [--timeout SEC] [--socket PATH]\n" },
 	{ "replay", replay_main, "  replay [--config FILE] [--json] [--log-level L] CAPTURE\n" },
 	{ "batch", batch_main,
 	  "  batch FILE|-\n" },

@@ -18,6 +18,8 @@ int listen_main(int argc, char *argv[]);
 int batch_main(int argc, char *argv[]);
 int calls_main(int argc, char *argv[]);
 int replay_main(int argc, char *argv[]);
+int status_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 /* Global options, subcommand lookup and run; batch calls it per line. */
 int vq_run(int argc, char *argv[]);

@@ -38,6 +38,11 @@ enum ktype {
 	K_HANDLE,	/* uint32_t tc handle */
 	K_MARK,		/* kernel.mark + kernel.mark_mask */
 	K_BYTES,	/* uint32_t in [min, max] bytes, K or M suffix */
+	K_IFNAME,	/* interface name, empty = none */
+	K_RATE,		/* uint64_t bit/s (vq_parse_rate), 0 or [min, max] */
+	K_BUDGET,	/* struct vq_budget */
+	K_PROFILE,	/* repeatable: one struct vq_profile each */
+	K_MOS,		/* 1.0-4.5, two decimals at most: uint32_t x 100 */
 };
 
 struct key {
@@ -87,6 +92,22 @@ static const struct key keys[] = {
 	{ "kernel", "mark", K_MARK, OFF(kernel.mark), 0, 0, NULL },
 	{ "kernel", "flow_timeout", K_U32, OFF(kernel.flow_timeout), 0, 86400,
 	  "s" },
+	{ "link", "uplink", K_IFNAME, OFF(link.uplink), 0, 0, NULL },
+	/* max: what HTB's 32-bit byte rates hold (shaper.h) */
+	{ "link", "uplink_rate", K_RATE, OFF(link.uplink_rate), 24000, 4294967295u,
+	  "0" },
+	{ "link", "downlink", K_IFNAME, OFF(link.downlink), 0, 0, NULL },
+	{ "link", "downlink_rate", K_RATE, OFF(link.downlink_rate), 24000,
+	  4294967295u, "0" },
+	{ "link", "overhead", K_U32, OFF(link.overhead), 0, 256, "bytes" },
+	{ "link", "signalling_rate", K_RATE, OFF(link.signalling_rate), 8000,
+	  4294967295u, NULL },
+	{ "voice", "budget", K_BUDGET, OFF(voice.budget), 0, 0, NULL },
+	{ "voice", "profile", K_PROFILE, OFF(voice.profiles), 0, 0, NULL },
+	{ "quality", "mos_threshold", K_MOS, OFF(quality.mos_threshold), 100, 450,
+	  NULL },
+	{ "quality", "link_delay", K_U32, OFF(quality.link_delay), 0, 10000, "ms" },
+	{ "quality", "interval", K_U32, OFF(quality.interval), 1, 60, "s" },
 	{ "dialog", "max_dialogs", K_U32, OFF(dialog.max_dialogs), 1, 1000000,
 	  NULL },
 	{ "dialog", "early_timeout", K_U32, OFF(dialog.early_timeout), 1, 86400,
@@ -98,7 +119,7 @@ static const struct key keys[] = {
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
 static const char *const sections[] = { "daemon", "sip", "media", "kernel",
-					 "dialog" };
+					 "link", "voice", "quality", "dialog" };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -118,6 +139,11 @@ void vq_config_defaults(struct vq_config *c)
 	c->media.video_dscp = 34;		/* AF41 */
 	c->media.image_dscp = 46;		/* EF */
 	vq_bw_cfg_default(&c->media.bw);
+	c->link.signalling_rate = VQ_CONF_DEF_SIGNALLING_RATE;
+	c->voice.budget.pct = VQ_CONF_DEF_BUDGET_PCT;
+	c->quality.mos_threshold = VQ_CONF_DEF_MOS_THRESHOLD;
+	c->quality.link_delay = VQ_CONF_DEF_LINK_DELAY;
+	c->quality.interval = VQ_CONF_DEF_QUALITY_INTERVAL;
 	c->dialog.max_dialogs = VQ_CONF_DEF_MAX_DIALOGS;
 	c->dialog.early_timeout = VQ_CONF_DEF_EARLY_TIMEOUT;
 	c->dialog.idle_timeout = VQ_CONF_DEF_IDLE_TIMEOUT;
@@ -143,6 +169,7 @@ struct parse {
 	int read_errno;
 	char section[16];	/* the current one, "" before the first */
 	unsigned int seen[N_KEYS];	/* line each key was first set on */
+	unsigned int profile_line[VQ_MAX_PROFILES];
 };
 
 /* The message, with what came from the file made printable. */
@@ -163,6 +190,20 @@ static void fail(struct parse *p, const char *fmt, ...)
 		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
 			msg[i] = '?';
 	snprintf(p->err, p->errlen, "%s:%u: %s", p->path, p->line, msg);
+}
+
+/* fail() for a line other than the current one (checks across keys). */
+__attribute__((format(printf, 3, 4)))
+static void fail_at(struct parse *p, unsigned int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->line = line;
+	fail(p, "%s", msg);
 }
 
 static bool is_blank(char ch)
@@ -269,7 +310,7 @@ static bool normalise(struct parse *p, char *s, char *out, size_t outlen,
 		s++;
 		if (!known_section(s)) {
 			fail(p, "unknown section [%s] (known: daemon, sip, media, "
-			     "kernel, dialog)", s);
+			     "kernel, link, voice, quality, dialog)", s);
 			return false;
 		}
 		snprintf(section, seclen, "%s", s);
@@ -475,6 +516,36 @@ static const char *parse_dscp(const char *s, uint8_t *out)
 }
 
 /* "65536", "64K", "16M": binary multiples, as sysctl and ip(8) read them. */
+/* "3.6", "4", "3.55": hundredths, by hand (no locale, no float rounding). */
+static bool parse_mos(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0, frac = 0;
+	int digits = 0;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9' && v < 10)
+		v = v * 10 + (uint32_t)(*s++ - '0');
+	if (*s == '.') {
+		s++;
+		while (*s >= '0' && *s <= '9' && digits < 2) {
+			frac = frac * 10 + (uint32_t)(*s++ - '0');
+			digits++;
+		}
+		if (!digits)
+			return false;
+		if (digits == 1)
+			frac *= 10;
+	}
+	if (*s)
+		return false;
+	v = v * 100 + frac;
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
 static bool parse_bytes(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	char num[32];
@@ -494,6 +565,172 @@ static bool parse_bytes(const char *s, uint32_t min, uint32_t max, uint32_t *out
 		return false;
 	*out = v * mult;
 	return true;
+}
+
+/* What the kernel accepts as an interface name (dev_valid_name). */
+static const char *parse_ifname(const char *s, char *out)
+{
+	size_t i, n = strlen(s);
+
+	if (n >= VQ_IFNAMSIZ)
+		return "an interface name has at most 15 characters";
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return "not an interface name";
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' || s[i] == ':' || is_blank(s[i]))
+			return "an interface name has no '/', ':' or blanks";
+	snprintf(out, VQ_IFNAMSIZ, "%s", s);
+	return NULL;
+}
+
+/* "50%" (1-100) or a rate of at least 8 kbit/s. */
+static const char *parse_budget(const char *s, struct vq_budget *b)
+{
+	static const char *why = "a share of the link 1%-100% or a rate such as 2M, "
+				 "900k (at least 8k)";
+	size_t n = strlen(s);
+	uint64_t v;
+
+	memset(b, 0, sizeof(*b));
+	if (n > 1 && s[n - 1] == '%') {
+		char num[8];
+
+		if (n - 1 >= sizeof(num))
+			return why;
+		memcpy(num, s, n - 1);
+		num[n - 1] = '\0';
+		if (strspn(num, "0123456789") != n - 1 || !vq_parse_num(num, 100, &v) ||
+		    !v)
+			return why;
+		b->pct = v;
+		return NULL;
+	}
+	if (vq_parse_rate(s, &v) || v < VQ_CONF_MIN_CLASS_BPS)
+		return why;
+	b->bps = v;
+	return NULL;
+}
+
+static const char *const day_names[7] = { "sun", "mon", "tue", "wed", "thu",
+					  "fri", "sat" };
+
+static int day_index(const char *s, size_t n)
+{
+	int i;
+
+	for (i = 0; i < 7; i++)
+		if (n == 3 && !strncasecmp(s, day_names[i], 3))
+			return i;
+	return -1;
+}
+
+/* "all", or a comma list of days and ranges: mon-fri, sat,sun, fri-mon. */
+static const char *parse_days(const char *s, uint8_t *days)
+{
+	static const char *why = "days: all, or mon..sun and ranges like mon-fri, "
+				 "separated by commas";
+
+	*days = 0;
+	if (!strcasecmp(s, "all")) {
+		*days = 0x7f;
+		return NULL;
+	}
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		const char *dash = memchr(s, '-', n);
+		int a, b;
+
+		if (dash) {
+			a = day_index(s, dash - s);
+			b = day_index(dash + 1, n - (dash - s) - 1);
+		} else {
+			a = b = day_index(s, n);
+		}
+		if (a < 0 || b < 0)
+			return why;
+		/* a range wraps over the week's end: fri-mon is fri,sat,sun,mon */
+		for (;; a = (a + 1) % 7) {
+			*days |= 1u << a;
+			if (a == b)
+				break;
+		}
+		s += n;
+		if (*s == ',') {
+			s++;
+			if (!*s)
+				return why;
+		}
+	}
+	return *days ? NULL : why;
+}
+
+static bool parse_hhmm(const char *s, size_t n, unsigned int *min)
+{
+	unsigned int h, m;
+
+	if (n != 5 || s[2] != ':' || strspn(s, "0123456789") != 2 ||
+	    strspn(s + 3, "0123456789") < 2)
+		return false;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m > 59 || h > 24 || (h == 24 && m))
+		return false;
+	*min = h * 60 + m;
+	return true;
+}
+
+static const char *parse_hours(const char *s, uint16_t *start, uint16_t *end)
+{
+	static const char *why = "hours: HH:MM-HH:MM, 00:00-24:00";
+	const char *dash = strchr(s, '-');
+	unsigned int a, b;
+
+	if (!dash || !parse_hhmm(s, dash - s, &a) ||
+	    !parse_hhmm(dash + 1, strlen(dash + 1), &b))
+		return why;
+	if (a == 1440)
+		return "hours: a range starts at 23:59 at the latest";
+	if (b == 0)
+		b = 1440;	/* 22:00-00:00 ends at midnight */
+	if (a == b)
+		return "hours: an empty range (the whole day is 00:00-24:00)";
+	*start = a;
+	*end = b;
+	return NULL;
+}
+
+/* DAYS HH:MM-HH:MM BUDGET, blank separated. */
+static const char *parse_profile(const char *s, struct vq_profile *pr)
+{
+	char tok[3][64];
+	const char *why;
+	unsigned int n = 0;
+
+	memset(pr, 0, sizeof(*pr));
+	while (*s) {
+		size_t len;
+
+		while (is_blank(*s))
+			s++;
+		if (!*s)
+			break;
+		len = strcspn(s, " \t");
+		if (n == 3)
+			return "expected DAYS HH:MM-HH:MM BUDGET, e.g. mon-fri 08:00-18:00 80%";
+		if (len >= sizeof(tok[0]))
+			return "a part longer than 63 characters";
+		memcpy(tok[n], s, len);
+		tok[n++][len] = '\0';
+		s += len;
+	}
+	if (n != 3)
+		return "expected DAYS HH:MM-HH:MM BUDGET, e.g. mon-fri 08:00-18:00 80%";
+	why = parse_days(tok[0], &pr->days);
+	if (!why)
+		why = parse_hours(tok[1], &pr->start, &pr->end);
+	if (!why)
+		why = parse_budget(tok[2], &pr->budget);
+	return why;
 }
 
 static int handler(void *user, const char *section, const char *name,
@@ -536,6 +773,26 @@ static int handler(void *user, const char *section, const char *name,
 	}
 	idx = k - keys;
 	field = (char *)c + k->off;
+	if (k->type == K_PROFILE) {
+		struct vq_profile pr;
+
+		if (!p->seen[idx])
+			p->seen[idx] = p->line;
+		/* "profile =" alone adds none (the example file has it) */
+		if (!value[0])
+			return 1;
+		why = parse_profile(value, &pr);
+		if (why)
+			return bad(p, k, value, why);
+		if (c->voice.nprofiles == VQ_MAX_PROFILES) {
+			fail(p, "[%s] %s: more than %d profiles", k->section, k->name,
+			     VQ_MAX_PROFILES);
+			return 0;
+		}
+		p->profile_line[c->voice.nprofiles] = p->line;
+		c->voice.profiles[c->voice.nprofiles++] = pr;
+		return 1;
+	}
 	if (k->type == K_PORTS || k->type == K_PREFIXES) {
 		bool first = !p->seen[idx];
 
@@ -551,6 +808,10 @@ static int handler(void *user, const char *section, const char *name,
 		return 0;
 	}
 	p->seen[idx] = p->line;
+	if (k->type == K_IFNAME && !value[0]) {
+		memset(field, 0, VQ_IFNAMSIZ);
+		return 1;
+	}
 	if (!value[0]) {
 		fail(p, "[%s] %s: empty value", section, name);
 		return 0;
@@ -595,6 +856,10 @@ static int handler(void *user, const char *section, const char *name,
 		}
 		*(uint32_t *)field = v;
 		return 1;
+	case K_MOS:
+		if (!parse_mos(value, k->min, k->max, field))
+			return bad(p, k, value, "a MOS from 1.0 to 4.5, e.g. 3.6");
+		return 1;
 	case K_BYTES:
 		if (!parse_bytes(value, k->min, k->max, field)) {
 			char why2[80];
@@ -604,6 +869,28 @@ static int handler(void *user, const char *section, const char *name,
 			return bad(p, k, value, why2);
 		}
 		return 1;
+	case K_IFNAME:
+		why = parse_ifname(value, field);
+		return why ? bad(p, k, value, why) : 1;
+	case K_RATE:
+		/* 0: not set (a link rate without its interface is refused later) */
+		if (!vq_parse_rate(value, &v) && ((v == 0 && k->unit) ||
+						  (v >= k->min && v <= k->max))) {
+			*(uint64_t *)field = v;
+			return 1;
+		}
+		{
+			char why2[96], lo[32], hi[32];
+
+			snprintf(why2, sizeof(why2), "bit/s with k/M/G suffix, %s%s-%s",
+				 k->unit ? "0 or " : "",
+				 vq_format_rate(k->min, lo, sizeof(lo)),
+				 vq_format_rate(k->max, hi, sizeof(hi)));
+			return bad(p, k, value, why2);
+		}
+	case K_BUDGET:
+		why = parse_budget(value, field);
+		return why ? bad(p, k, value, why) : 1;
 	case K_LINK:
 		why = vq_bw_parse_link(value, field);
 		return why ? bad(p, k, value, why) : 1;
@@ -630,6 +917,127 @@ static int handler(void *user, const char *section, const char *name,
 	default:	/* lists: above */
 		return 0;
 	}
+}
+
+static unsigned int key_line(const struct parse *p, const char *section,
+			     const char *name)
+{
+	return p->seen[find_key(section, name) - keys];
+}
+
+/* The link a budget applies to, for the checks across keys. */
+struct link_view {
+	const char *dir, *ifkey, *ratekey;
+	const char *ifname;
+	uint64_t rate;
+};
+
+static bool budget_fits(struct parse *p, const struct vq_budget *b,
+			const struct link_view *l, unsigned int nl,
+			unsigned int line, const char *key)
+{
+	const struct vq_config *c = p->c;
+	unsigned int i;
+
+	if (b->pct)
+		return true;
+	for (i = 0; i < nl; i++) {
+		uint64_t room = l[i].rate - c->link.signalling_rate - VQ_CONF_MIN_CLASS_BPS;
+		char a[32], r[32];
+
+		if (b->bps <= room)
+			continue;
+		fail_at(p, line, "[voice] %s: %s is more than the %s link %s leaves "
+			"voice (%s: its rate less signalling_rate and 8k for best "
+			"effort)", key, vq_format_rate(b->bps, a, sizeof(a)), l[i].dir,
+			l[i].ifname, vq_format_rate(room, r, sizeof(r)));
+		return false;
+	}
+	return true;
+}
+
+/* What single keys cannot say: a link needs its rate, rates fit, ... */
+static bool check_across(struct parse *p)
+{
+	struct vq_config *c = p->c;
+	struct link_view l[2] = {
+		{ "up", "uplink", "uplink_rate", c->link.uplink, c->link.uplink_rate },
+		{ "down", "downlink", "downlink_rate", c->link.downlink,
+		  c->link.downlink_rate },
+	};
+	struct link_view on[2];
+	unsigned int i, n = 0;
+	char a[32], b[32];
+
+	for (i = 0; i < 2; i++) {
+		unsigned int lif = key_line(p, "link", l[i].ifkey);
+		unsigned int lrate = key_line(p, "link", l[i].ratekey);
+
+		if (l[i].ifname[0] && !l[i].rate) {
+			fail_at(p, lif, "[link] %s = %s needs %s", l[i].ifkey, l[i].ifname,
+				l[i].ratekey);
+			return false;
+		}
+		if (!l[i].ifname[0] && l[i].rate) {
+			fail_at(p, lrate, "[link] %s without %s", l[i].ratekey, l[i].ifkey);
+			return false;
+		}
+		if (!l[i].ifname[0])
+			continue;
+		if (l[i].rate < c->link.signalling_rate + 2 * VQ_CONF_MIN_CLASS_BPS) {
+			fail_at(p, lrate, "[link] %s: %s leaves less than 16k beside "
+				"signalling_rate %s for voice and best effort", l[i].ratekey,
+				vq_format_rate(l[i].rate, a, sizeof(a)),
+				vq_format_rate(c->link.signalling_rate, b, sizeof(b)));
+			return false;
+		}
+		on[n++] = l[i];
+	}
+	if (c->link.uplink[0] && !strcmp(c->link.uplink, c->link.downlink)) {
+		fail_at(p, key_line(p, "link", "downlink"), "[link] downlink: %s is "
+			"the uplink too (one tree per interface)", c->link.downlink);
+		return false;
+	}
+	if (!budget_fits(p, &c->voice.budget, on, n, key_line(p, "voice", "budget"),
+			 "budget"))
+		return false;
+	for (i = 0; i < c->voice.nprofiles; i++)
+		if (!budget_fits(p, &c->voice.profiles[i].budget, on, n,
+				 p->profile_line[i], "profile"))
+			return false;
+	if (!n)
+		return true;
+	/*
+	 * The tree's classids. A priority the admin set to something else
+	 * would steer voice past the tree: refused rather than guessed.
+	 */
+	{
+		static const struct {
+			const char *key;
+			size_t off;
+			uint32_t want;
+		} pr[] = {
+			{ "voice_priority", OFF(kernel.voice_priority), VQ_CONF_CLASS_VOICE },
+			{ "video_priority", OFF(kernel.video_priority), VQ_CONF_CLASS_VOICE },
+			{ "be_priority", OFF(kernel.be_priority), VQ_CONF_CLASS_BEST_EFFORT },
+		};
+
+		for (i = 0; i < sizeof(pr) / sizeof(pr[0]); i++) {
+			uint32_t *v = (uint32_t *)((char *)c + pr[i].off);
+
+			if (!*v) {
+				*v = pr[i].want;
+			} else if (*v != pr[i].want) {
+				vq_format_handle(*v, a, sizeof(a));
+				vq_format_handle(pr[i].want, b, sizeof(b));
+				fail_at(p, key_line(p, "kernel", pr[i].key), "[kernel] %s: "
+					"%s is not the [link] tree's class %s (leave it none)",
+					pr[i].key, a, b);
+				return false;
+			}
+		}
+	}
+	return true;
 }
 
 int vq_config_load(const char *path, struct vq_config *c, char *err,
@@ -673,6 +1081,8 @@ int vq_config_load(const char *path, struct vq_config *c, char *err,
 		snprintf(err, errlen, "%s:%d: syntax error", path, rc);
 		return -1;
 	}
+	if (!check_across(&p))
+		return -1;
 	memcpy(c, &tmp, sizeof(*c));
 	return 0;
 }
@@ -717,6 +1127,99 @@ static void put_handle(FILE *f, const char *key, uint32_t v)
 	char buf[16];
 
 	fprintf(f, "%s = %s\n", key, v ? vq_format_handle(v, buf, sizeof(buf)) : "none");
+}
+
+bool vq_config_shaping(const struct vq_config *c)
+{
+	return c->link.uplink[0] || c->link.downlink[0];
+}
+
+uint64_t vq_budget_bps(const struct vq_budget *b, uint64_t rate,
+		       uint64_t signalling)
+{
+	uint64_t v = b->pct ? rate / 100 * b->pct + rate % 100 * b->pct / 100 : b->bps;
+	uint64_t room = rate > signalling + VQ_CONF_MIN_CLASS_BPS ?
+			rate - signalling - VQ_CONF_MIN_CLASS_BPS : 0;
+
+	return v < room ? v : room;
+}
+
+char *vq_budget_str(const struct vq_budget *b, char *buf, size_t len)
+{
+	if (b->pct)
+		snprintf(buf, len, "%u%%", b->pct);
+	else
+		vq_format_rate(b->bps, buf, len);
+	return buf;
+}
+
+/* Days as text parse_days reads back: all, mon-fri, sat,sun (weeks from monday). */
+static void days_str(uint8_t days, char *buf, size_t len)
+{
+	static const int order[7] = { 1, 2, 3, 4, 5, 6, 0 };
+	size_t o = 0;
+	int i = 0;
+
+	if (days == 0x7f) {
+		snprintf(buf, len, "all");
+		return;
+	}
+	buf[0] = '\0';
+	while (i < 7) {
+		int j = i;
+
+		if (!(days & (1u << order[i]))) {
+			i++;
+			continue;
+		}
+		while (j + 1 < 7 && (days & (1u << order[j + 1])))
+			j++;
+		o += snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? "," : "",
+			      day_names[order[i]]);
+		if (j > i)
+			o += snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+				      j == i + 1 ? "," : "-", day_names[order[j]]);
+		i = j + 1;
+	}
+}
+
+char *vq_profile_str(const struct vq_profile *p, char *buf, size_t len)
+{
+	char d[40];
+
+	days_str(p->days, d, sizeof(d));
+	snprintf(buf, len, "%s %02u:%02u-%02u:%02u", d, p->start / 60, p->start % 60,
+		 p->end / 60, p->end % 60);
+	return buf;
+}
+
+int vq_profile_match(const struct vq_config *c, const struct tm *tm)
+{
+	unsigned int i, m = tm->tm_hour * 60 + tm->tm_min;
+	unsigned int wd = ((tm->tm_wday % 7) + 7) % 7, prev = (wd + 6) % 7;
+
+	for (i = 0; i < c->voice.nprofiles; i++) {
+		const struct vq_profile *p = &c->voice.profiles[i];
+
+		if (p->start < p->end) {
+			if ((p->days & (1u << wd)) && m >= p->start && m < p->end)
+				return i;
+			continue;
+		}
+		/* Spans midnight: the evening of a listed day, the morning after it. */
+		if ((p->days & (1u << wd)) && m >= p->start)
+			return i;
+		if ((p->days & (1u << prev)) && m < p->end)
+			return i;
+	}
+	return -1;
+}
+
+static void put_rate(FILE *f, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	fprintf(f, "%s = %s\n", key, vq_format_rate(v, buf, sizeof(buf)));
 }
 
 void vq_config_write(const struct vq_config *c, FILE *f)
@@ -774,6 +1277,26 @@ void vq_config_write(const struct vq_config *c, FILE *f)
 	else
 		fprintf(f, "mark = none\n");
 	fprintf(f, "flow_timeout = %u\n", c->kernel.flow_timeout);
+	fprintf(f, "\n[link]\nuplink = %s\n", c->link.uplink);
+	put_rate(f, "uplink_rate", c->link.uplink_rate);
+	fprintf(f, "downlink = %s\n", c->link.downlink);
+	put_rate(f, "downlink_rate", c->link.downlink_rate);
+	fprintf(f, "overhead = %u\n", c->link.overhead);
+	put_rate(f, "signalling_rate", c->link.signalling_rate);
+	fprintf(f, "\n[voice]\nbudget = %s\n",
+		vq_budget_str(&c->voice.budget, a, sizeof(a)));
+	if (!c->voice.nprofiles)
+		fprintf(f, "profile =\n");
+	for (i = 0; i < c->voice.nprofiles; i++) {
+		char pb[64];
+
+		fprintf(f, "profile = %s %s\n",
+			vq_profile_str(&c->voice.profiles[i], pb, sizeof(pb)),
+			vq_budget_str(&c->voice.profiles[i].budget, a, sizeof(a)));
+	}
+	fprintf(f, "\n[quality]\nmos_threshold = %u.%02u\nlink_delay = %u\ninterval = %u\n",
+		c->quality.mos_threshold / 100, c->quality.mos_threshold % 100,
+		c->quality.link_delay, c->quality.interval);
 	fprintf(f, "\n[dialog]\nmax_dialogs = %u\nearly_timeout = %u\n"
 		"idle_timeout = %u\n", c->dialog.max_dialogs,
 		c->dialog.early_timeout, c->dialog.idle_timeout);

@@ -19,6 +19,9 @@ static const struct {
 	{ "calls", VQ_CTL_CALLS },
 	{ "calls text", VQ_CTL_CALLS_TEXT },
 	{ "status", VQ_CTL_STATUS },
+	{ "monitor", VQ_CTL_MONITOR },
+	{ "status text", VQ_CTL_STATUS_TEXT },
+	{ "monitor text", VQ_CTL_MONITOR_TEXT },
 };
 
 enum vq_ctl_req vq_ctl_parse(const char *buf, size_t n, bool *complete)
@@ -142,7 +145,8 @@ int vq_ctl_pollfds(const struct vq_ctl *c, struct pollfd *p)
 		if (c->cl[i].fd >= 0)
 			p[n++] = (struct pollfd){
 				.fd = c->cl[i].fd,
-				.events = c->cl[i].out ? POLLOUT : POLLIN,
+				.events = c->cl[i].out && c->cl[i].outoff <
+					  c->cl[i].outlen ? POLLOUT : POLLIN,
 			};
 	return n;
 }
@@ -193,8 +197,21 @@ static void build_reply(struct vq_ctl *c, struct vq_ctl_client *cl,
 		drop(cl);
 		return;
 	}
+	if (req == VQ_CTL_MONITOR || req == VQ_CTL_MONITOR_TEXT) {
+		/* No reply: the events follow as they happen, without a deadline. */
+		fclose(f);
+		free(cl->out);
+		cl->out = NULL;
+		cl->outlen = cl->outoff = cl->outcap = 0;
+		cl->monitor = true;
+		cl->text = req == VQ_CTL_MONITOR_TEXT;
+		cl->deadline_ms = UINT64_MAX;
+		c->served++;
+		return;
+	}
 	if (req == VQ_CTL_BAD) {
-		fputs("{\"error\":\"unknown request (calls, calls text, status)\"}\n", f);
+		fputs("{\"error\":\"unknown request (calls, calls text, status, "
+		      "status text, monitor, monitor text)\"}\n", f);
 	} else if (c->fn(c->ctx, req, f) < 0) {
 		/* Whatever was written is incomplete: replace it. */
 		fflush(f);
@@ -238,6 +255,95 @@ static void read_req(struct vq_ctl *c, struct vq_ctl_client *cl)
 	build_reply(c, cl, req);
 }
 
+/* A monitor client says nothing after its request; EOF means it left. */
+static void read_monitor(struct vq_ctl_client *cl)
+{
+	char buf[256];
+	ssize_t n = read(cl->fd, buf, sizeof(buf));
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		drop(cl);
+}
+
+/* Sends what the socket takes; the queue is kept compact for appends. */
+static void write_monitor(struct vq_ctl_client *cl)
+{
+	ssize_t n;
+
+	while (cl->outoff < cl->outlen) {
+		n = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n <= 0) {
+			drop(cl);
+			return;
+		}
+		cl->outoff += n;
+	}
+	if (cl->outoff == cl->outlen) {
+		cl->outoff = cl->outlen = 0;
+	} else if (cl->outoff) {
+		memmove(cl->out, cl->out + cl->outoff, cl->outlen - cl->outoff);
+		cl->outlen -= cl->outoff;
+		cl->outoff = 0;
+	}
+}
+
+void vq_ctl_broadcast(struct vq_ctl *c, const char *json, size_t jlen,
+		      const char *text, size_t tlen)
+{
+	int i;
+
+	for (i = 0; i < VQ_CTL_MAX_CLIENTS; i++) {
+		struct vq_ctl_client *cl = &c->cl[i];
+		const char *line = json;
+		size_t len = jlen;
+
+		if (cl->fd < 0 || !cl->monitor)
+			continue;
+		if (cl->text) {
+			line = text;
+			len = tlen;
+		}
+		if (cl->outlen + len > VQ_CTL_MONITOR_BUF) {
+			c->monitor_dropped++;
+			vq_warn("control: a monitor client left %zu bytes of events unread; "
+				"dropped it", cl->outlen);
+			drop(cl);
+			continue;
+		}
+		if (cl->outlen + len > cl->outcap) {
+			size_t cap = cl->outcap ? cl->outcap : 4096;
+			char *n;
+
+			while (cap < cl->outlen + len)
+				cap *= 2;
+			n = realloc(cl->out, cap);
+			if (!n) {
+				drop(cl);
+				continue;
+			}
+			cl->out = n;
+			cl->outcap = cap;
+		}
+		memcpy(cl->out + cl->outlen, line, len);
+		cl->outlen += len;
+		write_monitor(cl);
+	}
+}
+
+unsigned int vq_ctl_monitors(const struct vq_ctl *c)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VQ_CTL_MAX_CLIENTS; i++)
+		n += c->cl[i].fd >= 0 && c->cl[i].monitor;
+	return n;
+}
+
 static void write_reply(struct vq_ctl_client *cl)
 {
 	ssize_t n = send(cl->fd, cl->out + cl->outoff, cl->outlen - cl->outoff,
@@ -271,8 +377,14 @@ void vq_ctl_service(struct vq_ctl *c, const struct pollfd *p, int n,
 
 			if (cl->fd != p[k].fd)
 				continue;
-			if (cl->out)
+			if (cl->monitor) {
+				if (p[k].revents & POLLOUT)
+					write_monitor(cl);
+				else if (cl->fd >= 0)
+					read_monitor(cl);
+			} else if (cl->out) {
 				write_reply(cl);
+			}
 			else if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
 				read_req(c, cl);
 			break;

@@ -7,7 +7,10 @@
  *
  *   "calls"       -> JSON {"calls":[...],...}
  *   "calls text"  -> the human table `voiceqos calls` prints
- *   "status"      -> JSON: daemon, engine and kernel counters
+ *   "status"      -> JSON: daemon, engine and kernel counters, links
+ *   "status text" -> the human form `voiceqos status` prints
+ *   "monitor"     -> kept open: one JSON line per event (vq_ctl_broadcast)
+ *   "monitor text" -> the same events as aligned human lines
  *
  * An unknown request gets {"error":"..."}. The server is non-blocking and
  * lives in the daemon's poll loop: a bounded number of clients, each with
@@ -31,7 +34,17 @@ enum vq_ctl_req {
 	VQ_CTL_CALLS,
 	VQ_CTL_CALLS_TEXT,
 	VQ_CTL_STATUS,
+	VQ_CTL_MONITOR,
+	VQ_CTL_STATUS_TEXT,
+	VQ_CTL_MONITOR_TEXT,
 };
+
+/*
+ * Events a monitor client has not read yet, at most: a client that falls
+ * this far behind is dropped (and logged) rather than let the daemon's
+ * memory grow or the daemon wait for it.
+ */
+#define VQ_CTL_MONITOR_BUF (64 * 1024)
 
 /*
  * Parses a request of n bytes (newline optional, CR tolerated). Returns
@@ -50,6 +63,9 @@ struct vq_ctl_client {
 	size_t inlen;
 	char *out;		/* reply, once built */
 	size_t outlen, outoff;
+	bool monitor;		/* streaming events; out is a growing queue */
+	bool text;		/* monitor: the human lines */
+	size_t outcap;
 };
 
 struct vq_ctl {
@@ -59,6 +75,7 @@ struct vq_ctl {
 	vq_ctl_fn fn;
 	void *ctx;
 	uint64_t served, refused;
+	uint64_t monitor_dropped;	/* slow monitor clients dropped */
 };
 
 /*
@@ -74,5 +91,15 @@ int vq_ctl_pollfds(const struct vq_ctl *c, struct pollfd *p);
 /* Handles what poll reported for those entries, and client deadlines. */
 void vq_ctl_service(struct vq_ctl *c, const struct pollfd *p, int n,
 		    uint64_t now_ms);
+
+/*
+ * One event, as a JSON line and as a human line (each with its newline),
+ * queued to every monitor client in its form and sent as far as the
+ * socket takes it now; never blocks.
+ */
+void vq_ctl_broadcast(struct vq_ctl *c, const char *json, size_t jlen,
+		      const char *text, size_t tlen);
+/* Monitor clients connected now. */
+unsigned int vq_ctl_monitors(const struct vq_ctl *c);
 
 #endif

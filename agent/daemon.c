@@ -58,12 +58,24 @@ static void count_calls(struct vq_daemon *dm, size_t *n, size_t *flows)
 	}
 }
 
+static uint64_t count_degraded(const struct vq_daemon *dm)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < dm->dq.n; i++)
+		n += dm->dq.v[i].degraded;
+	return n;
+}
+
 static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
 {
 	struct vq_dialogs *d = vq_engine_dialogs(dm->engine);
 	const struct vq_call **v = NULL;
 	const struct vq_call *c;
 	struct vq_flow *kf = NULL;
+	enum vq_adm_state *adm = NULL;
+	const struct vq_dq_call **dq = NULL;
 	size_t n = 0, nflows, nkf = 0;
 	bool up = dm->kf.up;
 
@@ -79,7 +91,30 @@ static int reply_calls(struct vq_daemon *dm, bool json, FILE *out)
 	/* Live counters: one dump per request, merged by cookie and key. */
 	if (up && vq_kflow_dump(&dm->kf, &kf, &nkf) < 0)
 		up = dm->kf.up;
-	vq_calls_render(out, json, v, n, kf, nkf, up, now_real_ns());
+	if (n) {
+		adm = calloc(n, sizeof(*adm));
+		if (!adm) {
+			free(kf);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	if (n) {
+		dq = calloc(n, sizeof(*dq));
+		if (!dq) {
+			free(adm);
+			free(kf);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		adm[i] = vq_daemon_adm_state(dm, v[i]->cookie);
+		dq[i] = vq_daemon_quality_of(dm, v[i]->cookie);
+	}
+	vq_calls_render_full(out, json, v, n, kf, nkf, up, now_real_ns(), adm, dq);
+	free(dq);
+	free(adm);
 	free(kf);
 	free(v);
 	return 0;
@@ -90,8 +125,25 @@ static void kv(struct json *j, const char *k, uint64_t v)
 	json_kv_u64(j, k, v);
 }
 
+/* What the loaded module says of itself (MODULE_VERSION), or NULL. */
+static const char *module_version(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/voiceqos/version", "re");
+	bool ok;
+
+	if (!f)
+		return NULL;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 static int reply_status(struct vq_daemon *dm, FILE *out)
 {
+	char mver[64];
 	const struct vq_kflow_stats *ks = &dm->kf.st;
 	struct vq_engine_stats es;
 	size_t ncalls, nflows;
@@ -104,6 +156,8 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	json_key(&j, "daemon");
 	json_obj_begin(&j);
 	kv(&j, "pid", getpid());
+	json_kv_str(&j, "version", VQOS_VERSION);
+	json_kv_str(&j, "module_version", module_version(mver, sizeof(mver)));
 	kv(&j, "uptime_s", (now_real_ns() - dm->started_ns) / 1000000000);
 	json_kv_str(&j, "config", dm->cfg->path[0] ? dm->cfg->path : NULL);
 	kv(&j, "reloads", dm->reloads);
@@ -165,8 +219,56 @@ static int reply_status(struct vq_daemon *dm, FILE *out)
 	kv(&j, "config_sets", ks->config_sets);
 	kv(&j, "config_errors", ks->config_errors);
 	json_obj_end(&j);
+	json_key(&j, "admission");
+	json_obj_begin(&j);
+	kv(&j, "admitted", dm->adm_st.admitted);
+	kv(&j, "over_budget", dm->adm_st.over_budget);
+	kv(&j, "released", dm->adm_st.released);
+	kv(&j, "flows_expired", dm->adm_st.expired);
+	kv(&j, "budget_changes", dm->adm_st.budget_changes);
+	kv(&j, "shaper_errors", dm->adm_st.shaper_errors);
+	kv(&j, "route_errors", dm->adm_st.route_errors);
+	kv(&j, "monitors", vq_ctl_monitors(&dm->ctl));
+	kv(&j, "monitors_dropped", dm->ctl.monitor_dropped);
+	json_obj_end(&j);
+	json_key(&j, "quality");
+	json_obj_begin(&j);
+	kv(&j, "evaluations", dm->dq.evaluations);
+	kv(&j, "calls_degraded", count_degraded(dm));
+	kv(&j, "degraded_events", dm->dq.degraded_events);
+	kv(&j, "recovered_events", dm->dq.recovered_events);
+	json_key(&j, "mos_threshold");
+	json_fixed(&j, dm->cfg->quality.mos_threshold / 100.0, 2);
+	json_obj_end(&j);
+	json_key(&j, "links");
+	vq_daemon_links_json(dm, &j);
 	json_obj_end(&j);
 	fputc('\n', out);
+	return 0;
+}
+
+/* `voiceqos status`: the links as `tc -s class` would, then the daemon. */
+static int reply_status_text(struct vq_daemon *dm, FILE *out)
+{
+	size_t ncalls, nflows;
+	char mver[64];
+
+	count_calls(dm, &ncalls, &nflows);
+	vq_daemon_links_text(dm, out);
+	fprintf(out, "daemon %s pid %d uptime %" PRIu64 "s calls %zu flows %zu kernel %s "
+		"(module %s) config %s\n", VQOS_VERSION, (int)getpid(),
+		(now_real_ns() - dm->started_ns) / 1000000000,
+		ncalls, nflows, dm->kf.up ? "up" : "down",
+		module_version(mver, sizeof(mver)) ? mver : "-",
+		dm->cfg->path[0] ? dm->cfg->path : "built-in defaults");
+	fprintf(out, "admission admitted %" PRIu64 " over_budget %" PRIu64 " released %"
+		PRIu64 " budget_changes %" PRIu64 " shaper_errors %" PRIu64 "\n",
+		dm->adm_st.admitted, dm->adm_st.over_budget, dm->adm_st.released,
+		dm->adm_st.budget_changes, dm->adm_st.shaper_errors);
+	fprintf(out, "quality degraded %" PRIu64 " threshold MOS %u.%02u events %" PRIu64
+		" degraded %" PRIu64 " recovered\n", count_degraded(dm),
+		dm->cfg->quality.mos_threshold / 100, dm->cfg->quality.mos_threshold % 100,
+		dm->dq.degraded_events, dm->dq.recovered_events);
 	return 0;
 }
 
@@ -181,6 +283,8 @@ static int ctl_handler(void *ctx, enum vq_ctl_req req, FILE *out)
 		return reply_calls(dm, false, out);
 	case VQ_CTL_STATUS:
 		return reply_status(dm, out);
+	case VQ_CTL_STATUS_TEXT:
+		return reply_status_text(dm, out);
 	default:
 		return -EINVAL;
 	}
@@ -256,7 +360,8 @@ int vq_daemon_init(struct vq_daemon *dm, const struct vq_daemon_opts *o,
 		vq_err_log("kernel: generic netlink sockets: %s", strerror(-r));
 		return -1;
 	}
-	dm->engine = vq_engine_new(cfg, &vq_kflow_ops, &dm->kf);
+	vq_adm_init(&dm->adm);
+	dm->engine = vq_engine_new(cfg, &vq_daemon_flow_ops, dm);
 	if (!dm->engine) {
 		vq_err_log("out of memory");
 		return -1;
@@ -268,6 +373,8 @@ int vq_daemon_init(struct vq_daemon *dm, const struct vq_daemon_opts *o,
 		open_sip(dm);
 		vq_kflow_adopt(&dm->kf, now);
 	}
+	/* After adoption: the voice class starts at what adopted calls hold. */
+	vq_daemon_adm_start(dm);
 	dm->last_check_ms = now_mono_ms();
 	vq_info("started (config %s, control socket %s, module %s)",
 		cfg->path[0] ? cfg->path : "built-in defaults", dm->ctl.path,
@@ -284,7 +391,7 @@ void vq_daemon_detached(struct vq_daemon *dm)
 static void reload(struct vq_daemon *dm)
 {
 	const char *path = dm->opts.config ? dm->opts.config : VQ_DEFAULT_CONF;
-	struct vq_config *n = malloc(sizeof(*n));
+	struct vq_config *n = malloc(sizeof(*n)), *old;
 	char err[512];
 
 	if (!n) {
@@ -305,11 +412,13 @@ static void reload(struct vq_daemon *dm)
 		vq_info("sip: receive buffer now %d bytes", dm->sip.rcvbuf);
 	vq_engine_set_config(dm->engine, n);
 	vq_kflow_set_config(&dm->kf, n);
-	free(dm->cfg);
+	old = dm->cfg;
 	dm->cfg = n;
 	apply_log(dm, n);
 	if (dm->kf.up)
 		vq_kflow_apply_config(&dm->kf);
+	vq_daemon_adm_reload(dm, old);
+	free(old);
 	dm->reloads++;
 	vq_info("reloaded %s (applies to flows installed from now on)",
 		n->path[0] ? n->path : "built-in defaults");
@@ -317,7 +426,11 @@ static void reload(struct vq_daemon *dm)
 
 static void on_sip_pkt(void *ctx, const struct vq_sip_pkt *pkt)
 {
-	vq_engine_input(ctx, pkt);
+	struct vq_daemon *dm = ctx;
+
+	vq_engine_input(dm->engine, pkt);
+	/* Each message decided and installed before the next is read. */
+	vq_daemon_adm_commit(dm);
 }
 
 /*
@@ -347,7 +460,7 @@ static void read_sip(struct vq_daemon *dm)
 	int i, r;
 
 	for (i = 0; i < SIP_BATCH; i++) {
-		r = vq_sipsrc_read(&dm->sip, on_sip_pkt, dm->engine);
+		r = vq_sipsrc_read(&dm->sip, on_sip_pkt, dm);
 		if (r == -EAGAIN) {
 			sip_resync(dm);
 			return;
@@ -435,8 +548,10 @@ int vq_daemon_run(struct vq_daemon *dm)
 				return 0;
 			if (sip_i >= 0 && p[sip_i].revents)
 				read_sip(dm);
-			if (p[ev_i].revents)
+			if (p[ev_i].revents) {
 				kernel_news(dm, vq_kflow_events(&dm->kf, now_real_ns()));
+				vq_daemon_adm_commit(dm);
+			}
 		}
 		now_ms = now_mono_ms();
 		/* A flood that never lets the queue drain still gets its resync. */
@@ -446,6 +561,9 @@ int vq_daemon_run(struct vq_daemon *dm)
 		if (now_ms >= next_tick) {
 			next_tick = now_ms + 1000;
 			vq_engine_tick(dm->engine, now_real_ns());
+			vq_daemon_adm_commit(dm);
+			vq_daemon_adm_tick(dm);
+			vq_daemon_quality_tick(dm, now_ms);
 		}
 		if (now_ms - dm->last_check_ms >=
 		    (uint64_t)(dm->kf.up ? CHECK_UP_MS : CHECK_DOWN_MS)) {
@@ -459,6 +577,8 @@ int vq_daemon_run(struct vq_daemon *dm)
 
 void vq_daemon_fini(struct vq_daemon *dm)
 {
+	vq_daemon_adm_stop(dm);
+	vq_daemon_quality_fini(dm);
 	vq_ctl_close(&dm->ctl);
 	vq_sipsrc_close(&dm->sip);
 	if (dm->engine)

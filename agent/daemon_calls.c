@@ -146,8 +146,60 @@ static void flow_json(struct json *j, const struct vq_flow_spec *s,
 	json_obj_end(j);
 }
 
+static void quality_json(struct json *j, const struct vq_dq_call *q)
+{
+	unsigned int i;
+
+	json_key(j, "degraded");
+	json_bool(j, q && q->degraded);
+	json_key(j, "quality");
+	json_arr_begin(j);
+	for (i = 0; q && q->evaluated && i < q->ns; i++) {
+		const struct vq_stream_quality *s = &q->s[i].q;
+
+		json_obj_begin(j);
+		json_kv_str(j, "to", q->s[i].to);
+		json_kv_u64(j, "packets", s->packets);
+		json_kv_u64(j, "policed_bytes", s->policed_bytes);
+		json_key(j, "loss_pct");
+		json_fixed(j, s->loss_pct, 2);
+		json_key(j, "jitter_ms");
+		json_fixed(j, s->jitter_ms, 1);
+		json_key(j, "delay_ms");
+		json_fixed(j, s->delay_ms, 1);
+		json_key(j, "rtt_ms");
+		if (s->have_rtt)
+			json_fixed(j, s->rtt_ms, 1);
+		else
+			json_null(j);
+		json_key(j, "source");
+		json_str(j, s->have_remote ? "rtcp" : "router");
+		json_key(j, "mos");
+		json_fixed(j, s->mos, 2);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void quality_text(FILE *out, const struct vq_dq_call *q)
+{
+	unsigned int i;
+
+	if (!q || !q->evaluated)
+		return;
+	for (i = 0; i < q->ns; i++) {
+		const struct vq_stream_quality *s = &q->s[i].q;
+
+		fprintf(out, "  quality to %-22s MOS %.2f  loss %.1f%%  jitter %.1f ms  "
+			"delay %.0f ms%s%s\n", q->s[i].to, s->mos, s->loss_pct, s->jitter_ms,
+			s->delay_ms, s->have_remote ? "  (receiver's RTCP)" : "",
+			q->degraded ? "  DEGRADED" : "");
+	}
+}
+
 static void call_json(struct json *j, const struct vq_call *c,
-		      const struct vq_flow *kf, size_t nkf, uint64_t now_ns)
+		      const struct vq_flow *kf, size_t nkf, uint64_t now_ns,
+		      const enum vq_adm_state *adm, const struct vq_dq_call *const *dq)
 {
 	struct dir_sum d[VQ_CALL_MAX_FLOWS];
 	char cookie[24];
@@ -168,6 +220,10 @@ static void call_json(struct json *j, const struct vq_call *c,
 	json_key(j, "held");
 	json_bool(j, c->held);
 	json_kv_u64(j, "age_s", now_ns > c->created_ns ? (now_ns - c->created_ns) / 1000000000 : 0);
+	if (adm)
+		json_kv_str(j, "admission", vq_adm_state_name(*adm));
+	if (dq)
+		quality_json(j, *dq);
 	json_key(j, "reserved");
 	json_arr_begin(j);
 	nd = sum_dirs(c, d, VQ_CALL_MAX_FLOWS);
@@ -228,7 +284,7 @@ static void flow_text(FILE *out, const struct vq_flow_spec *s,
 }
 
 static void call_text(FILE *out, const struct vq_call *c, const struct vq_flow *kf,
-		      size_t nkf, uint64_t now_ns)
+		      size_t nkf, uint64_t now_ns, const enum vq_adm_state *adm)
 {
 	struct dir_sum d[VQ_CALL_MAX_FLOWS];
 	size_t nd, i;
@@ -243,9 +299,12 @@ static void call_text(FILE *out, const struct vq_call *c, const struct vq_flow *
 		fprintf(out, " %d", c->final_status);
 	if (c->state != VQ_CALL_ADOPTED)
 		fprintf(out, "  %s", transport_name(c->transport));
-	fprintf(out, "  age %" PRIu64 "s%s%s\n",
+	fprintf(out, "  age %" PRIu64 "s%s%s",
 		now_ns > c->created_ns ? (now_ns - c->created_ns) / 1000000000 : 0,
 		c->trusted ? "" : "  untrusted", c->held ? "  held" : "");
+	if (adm && *adm != VQ_ADM_NONE)
+		fprintf(out, "  %s", *adm == VQ_ADM_OVER ? "over budget" : "admitted");
+	fputc('\n', out);
 	if (c->from[0] || c->to[0])
 		fprintf(out, "  from %s  to %s\n", c->from[0] ? c->from : "-",
 			c->to[0] ? c->to : "-");
@@ -266,6 +325,22 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 		     size_t ncalls, const struct vq_flow *kf, size_t nkf,
 		     bool kernel_up, uint64_t now_ns)
 {
+	vq_calls_render_adm(out, json, calls, ncalls, kf, nkf, kernel_up, now_ns, NULL);
+}
+
+void vq_calls_render_adm(FILE *out, bool json, const struct vq_call *const *calls,
+			 size_t ncalls, const struct vq_flow *kf, size_t nkf,
+			 bool kernel_up, uint64_t now_ns, const enum vq_adm_state *adm)
+{
+	vq_calls_render_full(out, json, calls, ncalls, kf, nkf, kernel_up, now_ns, adm,
+			     NULL);
+}
+
+void vq_calls_render_full(FILE *out, bool json, const struct vq_call *const *calls,
+			  size_t ncalls, const struct vq_flow *kf, size_t nkf,
+			  bool kernel_up, uint64_t now_ns, const enum vq_adm_state *adm,
+			  const struct vq_dq_call *const *dq)
+{
 	struct json j;
 	size_t i;
 
@@ -274,8 +349,11 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 			fputs("kernel module not loaded: no counters, no flows installed\n", out);
 		if (!ncalls)
 			fputs("no calls\n", out);
-		for (i = 0; i < ncalls; i++)
-			call_text(out, calls[i], kf, nkf, now_ns);
+		for (i = 0; i < ncalls; i++) {
+			call_text(out, calls[i], kf, nkf, now_ns, adm ? &adm[i] : NULL);
+			if (dq)
+				quality_text(out, dq[i]);
+		}
 		return;
 	}
 	json_init(&j, out);
@@ -285,7 +363,8 @@ void vq_calls_render(FILE *out, bool json, const struct vq_call *const *calls,
 	json_key(&j, "calls");
 	json_arr_begin(&j);
 	for (i = 0; i < ncalls; i++)
-		call_json(&j, calls[i], kf, nkf, now_ns);
+		call_json(&j, calls[i], kf, nkf, now_ns, adm ? &adm[i] : NULL,
+			  dq ? &dq[i] : NULL);
 	json_arr_end(&j);
 	json_obj_end(&j);
 	fputc('\n', out);

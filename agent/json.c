@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "json.h"
@@ -182,6 +183,21 @@ void json_strn(struct json *j, const char *s, size_t n)
 void json_str(struct json *j, const char *s)
 {
 	json_strn(j, s, strlen(s));
+}
+
+void json_fixed(struct json *j, double v, int decimals)
+{
+	sep(j);
+	if (isfinite(v))
+		fprintf(j->f, "%.*f", decimals, v);
+	else
+		fputs("null", j->f);
+}
+
+void json_i64(struct json *j, int64_t v)
+{
+	sep(j);
+	fprintf(j->f, "%" PRId64, v);
 }
 
 void json_u64(struct json *j, uint64_t v)

@@ -33,6 +33,9 @@ void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);
 void json_strn(struct json *j, const char *s, size_t n);
 void json_u64(struct json *j, uint64_t v);
+void json_i64(struct json *j, int64_t v);
+/* A fixed-point decimal; null if not finite. */
+void json_fixed(struct json *j, double v, int decimals);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 

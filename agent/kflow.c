@@ -167,6 +167,8 @@ static int kf_add(void *ctx, const struct vq_call *c, const struct vq_flow_spec 
 		return -ENOENT;
 	}
 	vq_kflow_to_kernel(s, k->cfg->kernel.flow_timeout, &f);
+	if (k->adjust)
+		k->adjust(k->hook_ctx, c, &f);
 	nlh = genl_req(&k->req, VOICEQOS_CMD_FLOW_NEW, 0);
 	vq_flow_put(nlh, &f);
 	r = genl_talk(&k->req, nlh, NULL, NULL);
@@ -304,6 +306,28 @@ static void kf_event(void *ctx, const struct vq_call *c, const char *what)
 			what, vq_call_state_name(c->state), c->nflows);
 }
 
+int vq_kflow_add(struct vq_kflow *k, const struct vq_call *c,
+		 const struct vq_flow_spec *s)
+{
+	return kf_add(k, c, s);
+}
+
+int vq_kflow_del(struct vq_kflow *k, const struct vq_call *c,
+		 const struct vq_flow_spec *s)
+{
+	return kf_del(k, c, s);
+}
+
+int vq_kflow_del_call(struct vq_kflow *k, const struct vq_call *c)
+{
+	return kf_del_call(k, c);
+}
+
+void vq_kflow_call_event(struct vq_kflow *k, const struct vq_call *c, const char *what)
+{
+	kf_event(k, c, what);
+}
+
 const struct vq_flow_ops vq_kflow_ops = {
 	.add = kf_add,
 	.del = kf_del,
@@ -328,6 +352,9 @@ int vq_kflow_apply_config(struct vq_kflow *k)
 	mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_BE_PRIORITY, cfg->kernel.be_priority);
 	mnl_attr_put_u8(nlh, VOICEQOS_CFG_A_FALLBACK_DSCP, cfg->kernel.fallback_dscp);
 	mnl_attr_put_u8(nlh, VOICEQOS_CFG_A_SIP_DSCP, cfg->sip.dscp);
+	/* 0 (no [link], or it was removed by a reload) leaves SIP untouched. */
+	mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_SIP_PRIORITY,
+			 vq_config_shaping(cfg) ? VQ_CONF_CLASS_SIGNALLING : 0);
 	/* 0 would switch mirroring off, and with it the daemon's input. */
 	if (cfg->sip.mirror_rate)
 		mnl_attr_put_u32(nlh, VOICEQOS_CFG_A_MIRROR_RATE, cfg->sip.mirror_rate);
@@ -639,6 +666,8 @@ static int ev_cb(const struct nlmsghdr *nlh, void *data)
 	k->st.expired++;
 	vq_kflow_from_kernel(&f, &s);
 	vq_dialogs_flow_gone(k->d, &s, ec->now_ns);
+	if (k->expired)
+		k->expired(k->hook_ctx, &s);
 	return 0;
 }
 

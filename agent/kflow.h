@@ -48,6 +48,14 @@ struct vq_kflow {
 	const struct vq_config *cfg;
 	struct vq_dialogs *d;		/* set once the engine exists */
 	struct vq_kflow_stats st;
+	/*
+	 * Optional, set by the daemon: adjust() may change a flow just before
+	 * FLOW_NEW (an over-budget call's flows go best effort), expired()
+	 * hears of each of our flows the kernel expired, after the dialogs.
+	 */
+	void (*adjust)(void *ctx, const struct vq_call *c, struct vq_flow *f);
+	void (*expired)(void *ctx, const struct vq_flow_spec *s);
+	void *hook_ctx;
 };
 
 extern const struct vq_flow_ops vq_kflow_ops;
@@ -68,9 +76,18 @@ int vq_kflow_open(struct vq_kflow *k, const struct vq_config *cfg);
 void vq_kflow_close(struct vq_kflow *k);
 void vq_kflow_set_config(struct vq_kflow *k, const struct vq_config *cfg);
 
+/* vq_kflow_ops' operations, for a host that wraps them (the daemon). */
+int vq_kflow_add(struct vq_kflow *k, const struct vq_call *c,
+		 const struct vq_flow_spec *s);
+int vq_kflow_del(struct vq_kflow *k, const struct vq_call *c,
+		 const struct vq_flow_spec *s);
+int vq_kflow_del_call(struct vq_kflow *k, const struct vq_call *c);
+void vq_kflow_call_event(struct vq_kflow *k, const struct vq_call *c, const char *what);
+
 /*
  * CONFIG_SET from k->cfg: SIP ports, be_priority, fallback DSCP, the SIP
- * packets' DSCP, mirror rate.
+ * packets' DSCP and, with [link], their priority (the signalling class),
+ * mirror rate.
  */
 int vq_kflow_apply_config(struct vq_kflow *k);
 /* Start: dump the table, adopt our flows (vq_dialogs_adopt), leave others. */

@@ -51,6 +51,22 @@ static const enum mnl_attr_data_type fstat_types[VOICEQOS_FSTAT_A_MAX + 1] = {
 	[VOICEQOS_FSTAT_A_JITTER] = MNL_TYPE_U32,
 	[VOICEQOS_FSTAT_A_JITTER_US] = MNL_TYPE_U32,
 	[VOICEQOS_FSTAT_A_SSRC_CHANGES] = MNL_TYPE_U32,
+	[VOICEQOS_FSTAT_A_RTCP] = MNL_TYPE_NESTED,
+};
+
+static const enum mnl_attr_data_type rtcp_types[VOICEQOS_RTCP_A_MAX + 1] = {
+	[VOICEQOS_RTCP_A_PACKETS] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_SSRC] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_SR_NTP] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_SR_AGE_MS] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_BLOCK_SSRC] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_FRACTION_LOST] = MNL_TYPE_U8,
+	[VOICEQOS_RTCP_A_CUM_LOST] = MNL_TYPE_U32,	/* NLA_S32: 4 bytes */
+	[VOICEQOS_RTCP_A_EXT_MAX_SEQ] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_JITTER] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_LSR] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_DLSR] = MNL_TYPE_U32,
+	[VOICEQOS_RTCP_A_RR_AGE_MS] = MNL_TYPE_U32,
 };
 
 const enum mnl_attr_data_type vq_sip_attr_types[VOICEQOS_SIP_A_MAX + 1] = {
@@ -134,6 +150,24 @@ static bool get_addr(const struct nlattr *a, uint16_t family,
 	return true;
 }
 
+static void rtcp_parse(const struct nlattr *nest, struct vq_flow *f)
+{
+	const struct nlattr *tb[VOICEQOS_RTCP_A_MAX + 1];
+	int i;
+
+	if (parse_typed(nest, tb, rtcp_types, VOICEQOS_RTCP_A_MAX) < 0)
+		return;
+	for (i = 1; i <= VOICEQOS_RTCP_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		f->rtcp.v[i] = get_uint(tb[i], rtcp_types[i]);
+		f->rtcp.present |= VQ_BIT(i);
+	}
+	if (tb[VOICEQOS_RTCP_A_CUM_LOST])
+		f->rtcp.v[VOICEQOS_RTCP_A_CUM_LOST] =
+			(uint64_t)(int64_t)(int32_t)mnl_attr_get_u32(tb[VOICEQOS_RTCP_A_CUM_LOST]);
+}
+
 int vq_flow_parse(const struct nlattr *nest, struct vq_flow *f)
 {
 	const struct nlattr *tb[VOICEQOS_FLOW_A_MAX + 1];
@@ -196,11 +230,13 @@ int vq_flow_parse(const struct nlattr *nest, struct vq_flow *f)
 			VOICEQOS_FSTAT_A_MAX) == 0) {
 		VQ_SET(f, STATS);
 		for (i = 1; i <= VOICEQOS_FSTAT_A_MAX; i++) {
-			if (!st[i])
+			if (!st[i] || fstat_types[i] == MNL_TYPE_NESTED)
 				continue;
 			f->st.v[i] = get_uint(st[i], fstat_types[i]);
 			f->st.present |= VQ_BIT(i);
 		}
+		if (st[VOICEQOS_FSTAT_A_RTCP])
+			rtcp_parse(st[VOICEQOS_FSTAT_A_RTCP], f);
 	}
 	return 0;
 }
@@ -282,6 +318,11 @@ void vq_flow_print(FILE *out, const struct vq_flow *f)
 	if (VQ_ST_HAS(f, SSRC))
 		fprintf(out, " ssrc 0x%08" PRIx64 " seq %" PRIu64, VQ_ST(f, SSRC),
 			st_or0(f, VOICEQOS_FSTAT_A_EXT_MAX_SEQ));
+	/* What the far receiver says of the stream it gets (RFC 3550 6.4). */
+	if (VQ_RTCP_HAS(f, BLOCK_SSRC))
+		fprintf(out, " report lost %" PRId64 " frac %" PRIu64 "/256 jitter %" PRIu64,
+			(int64_t)VQ_RTCP(f, CUM_LOST), VQ_RTCP(f, FRACTION_LOST),
+			VQ_RTCP(f, JITTER));
 	fputc('\n', out);
 }
 
@@ -322,6 +363,24 @@ static const struct {
 	{ "ssrc_changes", VOICEQOS_FSTAT_A_SSRC_CHANGES },
 };
 
+static const struct {
+	const char *name;
+	int attr;
+} rtcp_keys[] = {
+	{ "packets", VOICEQOS_RTCP_A_PACKETS },
+	{ "ssrc", VOICEQOS_RTCP_A_SSRC },
+	{ "sr_ntp", VOICEQOS_RTCP_A_SR_NTP },
+	{ "sr_age_ms", VOICEQOS_RTCP_A_SR_AGE_MS },
+	{ "block_ssrc", VOICEQOS_RTCP_A_BLOCK_SSRC },
+	{ "fraction_lost", VOICEQOS_RTCP_A_FRACTION_LOST },
+	{ "cum_lost", VOICEQOS_RTCP_A_CUM_LOST },
+	{ "ext_max_seq", VOICEQOS_RTCP_A_EXT_MAX_SEQ },
+	{ "jitter", VOICEQOS_RTCP_A_JITTER },
+	{ "lsr", VOICEQOS_RTCP_A_LSR },
+	{ "dlsr", VOICEQOS_RTCP_A_DLSR },
+	{ "rr_age_ms", VOICEQOS_RTCP_A_RR_AGE_MS },
+};
+
 /* Every key is always written (null when absent) so consumers see one schema. */
 void vq_flow_json(struct json *j, const struct vq_flow *f)
 {
@@ -357,6 +416,24 @@ void vq_flow_json(struct json *j, const struct vq_flow *f)
 			    f->st.present & VQ_BIT(a), f->st.v[a]);
 	}
 	json_obj_end(j);
+	json_key(j, "rtcp_report");
+	if (!f->rtcp.present) {
+		json_null(j);
+	} else {
+		json_obj_begin(j);
+		for (i = 0; i < sizeof(rtcp_keys) / sizeof(rtcp_keys[0]); i++) {
+			int a = rtcp_keys[i].attr;
+
+			json_key(j, rtcp_keys[i].name);
+			if (!(f->rtcp.present & VQ_BIT(a)))
+				json_null(j);
+			else if (a == VOICEQOS_RTCP_A_CUM_LOST)
+				json_i64(j, (int64_t)f->rtcp.v[a]);
+			else
+				json_u64(j, f->rtcp.v[a]);
+		}
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 }
 

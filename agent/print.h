@@ -39,12 +39,19 @@ struct vq_flow {
 		uint64_t present;	/* VQ_BIT(VOICEQOS_FSTAT_A_*) */
 		uint64_t v[VOICEQOS_FSTAT_A_MAX + 1];
 	} st;
+	struct {
+		uint64_t present;	/* VQ_BIT(VOICEQOS_RTCP_A_*) */
+		/* CUM_LOST sign-extended: read it as int64_t */
+		uint64_t v[VOICEQOS_RTCP_A_MAX + 1];
+	} rtcp;
 };
 
 #define VQ_HAS(f, a) (!!((f)->present & VQ_BIT(VOICEQOS_FLOW_A_##a)))
 #define VQ_SET(f, a) ((f)->present |= VQ_BIT(VOICEQOS_FLOW_A_##a))
 #define VQ_ST_HAS(f, a) (!!((f)->st.present & VQ_BIT(VOICEQOS_FSTAT_A_##a)))
 #define VQ_ST(f, a) ((f)->st.v[VOICEQOS_FSTAT_A_##a])
+#define VQ_RTCP_HAS(f, a) (!!((f)->rtcp.present & VQ_BIT(VOICEQOS_RTCP_A_##a)))
+#define VQ_RTCP(f, a) ((f)->rtcp.v[VOICEQOS_RTCP_A_##a])
 
 /* Fills f from a VOICEQOS_A_FLOW nest; -EBADMSG if it has no usable key. */
 int vq_flow_parse(const struct nlattr *nest, struct vq_flow *f);

@@ -135,6 +135,8 @@ struct vqos_flow *vqos_flow_lookup(struct vqos_net *vn,
 static void vqos_flow_set_params(struct vqos_flow *flow,
 				 const struct vqos_flow_params *p)
 {
+	bool kind_changed = (flow->p.flags ^ p->flags) & VOICEQOS_FLOW_F_RTCP;
+
 	vqos_police_set(&flow->police, p->rate, (u64)p->burst * BITS_PER_BYTE,
 			ktime_get_ns());
 	WRITE_ONCE(flow->p.cookie, p->cookie);
@@ -148,6 +150,14 @@ static void vqos_flow_set_params(struct vqos_flow *flow,
 	WRITE_ONCE(flow->p.dscp, p->dscp);
 	WRITE_ONCE(flow->p.media, p->media);
 	WRITE_ONCE(flow->p.flags, p->flags);
+	if (kind_changed) {
+		/* Held by a packet for a few instructions at most. */
+		while (test_and_set_bit_lock(VQOS_FLOW_RTP_BUSY, &flow->state))
+			cpu_relax();
+		memset(&flow->rtp, 0, sizeof(flow->rtp));
+		memset(&flow->rtcp, 0, sizeof(flow->rtcp));
+		clear_bit_unlock(VQOS_FLOW_RTP_BUSY, &flow->state);
+	}
 }
 
 static void vqos_flow_set_source(struct vqos_flow *flow,
@@ -273,7 +283,13 @@ static int vqos_flow_respawn(struct vqos_net *vn, struct vqos_flow *old,
 	atomic64_set(&flow->bytes, atomic64_read(&old->bytes));
 	atomic64_set(&flow->policed_packets, atomic64_read(&old->policed_packets));
 	atomic64_set(&flow->policed_bytes, atomic64_read(&old->policed_bytes));
-	flow->rtp = old->rtp;
+	/* A new kind of stream starts from scratch (the allocation zeroed it). */
+	if (!((old->p.flags ^ p->flags) & VOICEQOS_FLOW_F_RTCP)) {
+		if (p->flags & VOICEQOS_FLOW_F_RTCP)
+			flow->rtcp = old->rtcp;
+		else
+			flow->rtp = old->rtp;
+	}
 	atomic64_set(&flow->police.tat, atomic64_read(&old->police.tat));
 
 	err = rhashtable_replace_fast(&vn->flows, &old->node, &flow->node,
@@ -454,30 +470,42 @@ static void vqos_flow_gc_work(struct work_struct *work)
 }
 
 /**
- * vqos_flow_account - RTP statistics for one packet of an RTP flow
+ * vqos_flow_account - RTP or RTCP statistics for one packet of a flow
  * @flow: the flow
- * @rtp: start of the UDP payload (at least VQOS_RTP_HDR_LEN bytes or @len)
- * @len: bytes at @rtp
+ * @payload: start of the UDP payload
+ * @len: bytes at @payload (at most VQOS_RTCP_PARSE_LEN are needed)
+ * @total: the UDP payload length
  * @now_ns: arrival time
  *
- * The RTP state is a sequence machine that only one CPU may advance at a
+ * The RTP and RTCP states are machines that only one CPU may advance at a
  * time. Packets of one stream rarely meet on two CPUs; when they do, the
  * second one skips the state update instead of waiting for the first, so the
  * packet path never spins.
  */
-void vqos_flow_account(struct vqos_flow *flow, const u8 *rtp,
-		       unsigned int len, u64 now_ns)
+void vqos_flow_account(struct vqos_flow *flow, const u8 *payload,
+		       unsigned int len, unsigned int total, u64 now_ns)
 {
+	struct vqos_rtcp_report report;
 	struct vqos_rtp_hdr hdr;
-	u32 clock_rate;
+	bool rtcp;
 
-	if (!vqos_rtp_parse(rtp, len, &hdr))
+	rtcp = READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP;
+	if (rtcp ? !vqos_rtcp_parse(payload, len, total, &report) :
+		   !vqos_rtp_parse(payload, len, &hdr))
 		return;
 	if (test_and_set_bit_lock(VQOS_FLOW_RTP_BUSY, &flow->state))
 		return;
-	clock_rate = READ_ONCE(flow->p.clock_rate);
-	vqos_rtp_update(&flow->rtp, &hdr, clock_rate,
-			clock_rate ? vqos_rtp_arrival(now_ns, clock_rate) : 0);
+	/* The flag may have changed since: then the state is not ours to touch. */
+	if (rtcp == !!(READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP)) {
+		if (rtcp) {
+			vqos_rtcp_update(&flow->rtcp, &report, (u32)jiffies);
+		} else {
+			u32 clock_rate = READ_ONCE(flow->p.clock_rate);
+
+			vqos_rtp_update(&flow->rtp, &hdr, clock_rate, clock_rate ?
+					vqos_rtp_arrival(now_ns, clock_rate) : 0);
+		}
+	}
 	clear_bit_unlock(VQOS_FLOW_RTP_BUSY, &flow->state);
 }
 

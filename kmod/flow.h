@@ -7,6 +7,7 @@
 #define _VQOS_FLOW_H
 
 #include "police.h"
+#include "rtcp.h"
 #include "rtp.h"
 
 #include <linux/in6.h>
@@ -79,7 +80,16 @@ struct vqos_flow {
 	union vqos_addr src;		/* wildcard flows: given, then latched */
 	__be16 sport;
 	u32 created;			/* ktime_get_seconds() */
-	struct vqos_rtp rtp;
+	/*
+	 * RTCP flows (VOICEQOS_FLOW_F_RTCP) keep the latest report, other
+	 * flows the RTP receiver state: sharing the space keeps a flow at 256
+	 * bytes. The flag picks the member; changing it resets both, under
+	 * VQOS_FLOW_RTP_BUSY. RTCP multiplexed on an RTP flow is not read.
+	 */
+	union {
+		struct vqos_rtp rtp;
+		struct vqos_rtcp rtcp;
+	};
 };
 
 int vqos_flow_init(void);
@@ -103,7 +113,7 @@ struct vqos_flow *vqos_flow_find_locked(struct vqos_net *vn,
 
 bool vqos_flow_idle(unsigned long last_seen, unsigned long now,
 		    unsigned long timeout);
-void vqos_flow_account(struct vqos_flow *flow, const u8 *rtp,
-		       unsigned int rtp_len, u64 now_ns);
+void vqos_flow_account(struct vqos_flow *flow, const u8 *payload,
+		       unsigned int len, unsigned int total, u64 now_ns);
 
 #endif /* _VQOS_FLOW_H */

@@ -78,12 +78,13 @@ static void vqos_media(struct vqos_net *vn, const struct vqos_config *cfg,
 		       struct sk_buff *skb, struct vqos_pkt *pkt)
 {
 	unsigned long stats = BIT(VQOS_STAT_PACKETS);
-	u8 rtp_buf[VQOS_RTP_HDR_LEN];
+	u8 buf[VQOS_RTCP_PARSE_LEN];
+	unsigned int total, len;
 	struct vqos_flow *flow;
 	bool latched = false;
 	u32 priority, mark_mask;
 	unsigned long j;
-	const u8 *rtp;
+	const u8 *payload;
 	u64 now;
 	s8 dscp;
 
@@ -123,12 +124,13 @@ static void vqos_media(struct vqos_net *vn, const struct vqos_config *cfg,
 	if (dscp >= 0 && vqos_mark_dscp(skb, pkt->key.family, dscp))
 		stats |= BIT(VQOS_STAT_UNWRITABLE);
 
-	if (READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP)
+	if (skb->len <= pkt->thoff + sizeof(struct udphdr))
 		goto out;
-	rtp = skb_header_pointer(skb, pkt->thoff + sizeof(struct udphdr),
-				 sizeof(rtp_buf), rtp_buf);
-	if (rtp)
-		vqos_flow_account(flow, rtp, sizeof(rtp_buf), now);
+	total = skb->len - pkt->thoff - sizeof(struct udphdr);
+	len = min_t(unsigned int, total, sizeof(buf));
+	payload = skb_header_pointer(skb, pkt->thoff + sizeof(struct udphdr), len, buf);
+	if (payload)
+		vqos_flow_account(flow, payload, len, total, now);
 out:
 	vqos_stats_inc_mask(vn, stats);
 }

@@ -298,6 +298,49 @@ static int vqos_nl_put_addr(struct sk_buff *msg, int type, u8 family,
 		       sizeof(addr->ip6), addr);
 }
 
+static u32 vqos_nl_age_ms(u32 now, u32 then)
+{
+	return jiffies_to_msecs(now - then);
+}
+
+static int vqos_nl_fill_rtcp(struct sk_buff *msg, struct vqos_flow *flow)
+{
+	/* A snapshot, like the RTP one: a report may be half replaced. */
+	struct vqos_rtcp r = flow->rtcp;
+	u32 now = jiffies;
+	struct nlattr *nest;
+
+	if (!(READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP) || !r.packets)
+		return 0;
+	nest = nla_nest_start(msg, VOICEQOS_FSTAT_A_RTCP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, VOICEQOS_RTCP_A_PACKETS, r.packets) ||
+	    nla_put_u32(msg, VOICEQOS_RTCP_A_SSRC, r.ssrc))
+		goto cancel;
+	if (r.have_sr &&
+	    (nla_put_u32(msg, VOICEQOS_RTCP_A_SR_NTP, r.sr_ntp_mid) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_SR_AGE_MS,
+			 vqos_nl_age_ms(now, r.sr_seen))))
+		goto cancel;
+	if (r.have_block &&
+	    (nla_put_u32(msg, VOICEQOS_RTCP_A_BLOCK_SSRC, r.block_ssrc) ||
+	     nla_put_u8(msg, VOICEQOS_RTCP_A_FRACTION_LOST, r.fraction_lost) ||
+	     nla_put_s32(msg, VOICEQOS_RTCP_A_CUM_LOST, r.cum_lost) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_EXT_MAX_SEQ, r.ext_max_seq) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_JITTER, r.jitter) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_LSR, r.lsr) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_DLSR, r.dlsr) ||
+	     nla_put_u32(msg, VOICEQOS_RTCP_A_RR_AGE_MS,
+			 vqos_nl_age_ms(now, r.rr_seen))))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
 static int vqos_nl_fill_stats(struct sk_buff *msg, struct vqos_flow *flow)
 {
 	unsigned long now = jiffies;
@@ -326,7 +369,7 @@ static int vqos_nl_fill_stats(struct sk_buff *msg, struct vqos_flow *flow)
 	/* A snapshot without the packet path's busy bit: stats may be a packet apart. */
 	rtp = flow->rtp;
 	clock_rate = READ_ONCE(flow->p.clock_rate);
-	if (rtp.valid &&
+	if (!(READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP) && rtp.valid &&
 	    (nla_put_u32(msg, VOICEQOS_FSTAT_A_SSRC, rtp.ssrc) ||
 	     nla_put_u32(msg, VOICEQOS_FSTAT_A_EXT_MAX_SEQ, vqos_rtp_ext_max(&rtp)) ||
 	     nla_put_u64_64bit(msg, VOICEQOS_FSTAT_A_RECEIVED, rtp.received,
@@ -343,6 +386,8 @@ static int vqos_nl_fill_stats(struct sk_buff *msg, struct vqos_flow *flow)
 	     nla_put_u32(msg, VOICEQOS_FSTAT_A_JITTER_US,
 			 vqos_rtp_jitter_us(vqos_rtp_jitter(&rtp), clock_rate)) ||
 	     nla_put_u32(msg, VOICEQOS_FSTAT_A_SSRC_CHANGES, rtp.ssrc_changes)))
+		goto cancel;
+	if (vqos_nl_fill_rtcp(msg, flow))
 		goto cancel;
 	nla_nest_end(msg, nest);
 	return 0;

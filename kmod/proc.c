@@ -81,7 +81,7 @@ static int vqos_flows_show(struct seq_file *seq, void *v)
 	struct vqos_net *vn = vqos_pernet(seq_file_net(seq));
 	const struct vqos_flow_key *k;
 	struct vqos_flow *flow;
-	bool wild;
+	bool wild, rtcp;
 
 	if (v == &vn->flow_list) {
 		seq_puts(seq, "family src dst cookie media dscp priority rate packets bytes lost jitter_us policed_packets policed_bytes idle_s latched\n");
@@ -90,6 +90,8 @@ static int vqos_flows_show(struct seq_file *seq, void *v)
 	flow = list_entry(v, struct vqos_flow, list);
 	k = &flow->key;
 	wild = vqos_flow_key_is_wild(k);
+	/* RTCP flows hold a report, not RTP receiver state: nothing to show here. */
+	rtcp = READ_ONCE(flow->p.flags) & VOICEQOS_FLOW_F_RTCP;
 
 	seq_printf(seq, "%s ", k->family == AF_INET ? "inet" : "inet6");
 	if (wild)
@@ -110,8 +112,9 @@ static int vqos_flows_show(struct seq_file *seq, void *v)
 	seq_printf(seq, " %x:%x %llu %lld %lld %llu %u %lld %lld %u ",
 		   flow->p.priority >> 16, flow->p.priority & 0xffff, flow->p.rate,
 		   (s64)atomic64_read(&flow->packets), (s64)atomic64_read(&flow->bytes),
-		   vqos_rtp_lost(&flow->rtp),
-		   vqos_rtp_jitter_us(vqos_rtp_jitter(&flow->rtp), flow->p.clock_rate),
+		   rtcp ? 0 : vqos_rtp_lost(&flow->rtp),
+		   rtcp ? 0 : vqos_rtp_jitter_us(vqos_rtp_jitter(&flow->rtp),
+						 flow->p.clock_rate),
 		   (s64)atomic64_read(&flow->policed_packets),
 		   (s64)atomic64_read(&flow->policed_bytes),
 		   jiffies_to_msecs(jiffies - READ_ONCE(flow->last_seen)) / 1000U);

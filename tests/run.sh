@@ -24,6 +24,10 @@
 #   faults 6.1   tests/vm-run.sh 6.1 -- tests/vm/faults.sh  (INVITE and media floods, kill -9
 #                under 20 calls, overrun with lost BYEs; shortened sizes, see the script)
 #   faults 6.12  tests/vm-run.sh 6.12 -- tests/vm/faults.sh
+#   shaper 6.1   tests/vm-run.sh 6.1 -- tests/vm/shaper.sh  (the HTB tree via libnl, resize)
+#   shaper 6.12  tests/vm-run.sh 6.12 -- tests/vm/shaper.sh
+#   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
+#   shaping 6.12 tests/vm-run.sh 6.12 -- tests/vm/shaping.sh
 #   openwrt      tests/openwrt/run.sh      (UCI -> INI fixtures checked by voiceqosd -t, the
 #                procd init script with stubs, shellcheck, the package Makefile's recipes:
 #                kmod for mips with -Werror and no modversions; Documentation/openwrt.md)
@@ -33,7 +37,8 @@
 #
 #   tests/run.sh [PART...]     only the named parts (agent valgrind docs replay build style
 #                              kunit vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12 faults-6.1
-#                              faults-6.12 cross core-mips core-musl openwrt)
+#                              faults-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
+#                              core-mips core-musl openwrt)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -286,6 +291,31 @@ part_faults() {
 	pass_results "faults $line" "$LOGS/faults-$line.log" "$rc"
 }
 
+# agent/shaper.c on real interfaces (tests/vm/shaper.sh): tree, priority, live resize.
+part_shaper_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/shaper.sh || ! -x tools/vm/run.sh ]]; then
+		notok "shaper $line: missing (tests/vm/shaper.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "shaper-$line" 1500 env VQOS_VM_TIMEOUT=1400 \
+		tests/vm-run.sh "$line" -- tests/vm/shaper.sh || rc=$?
+	grep '^# ' "$LOGS/shaper-$line.log" >&2 || true
+	pass_results "shaper $line" "$LOGS/shaper-$line.log" "$rc"
+}
+
+# Shaping and admission end to end (tests/vm/shaping.sh): [link] trees, budget, events.
+part_shaping_vm() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/shaping.sh || ! -x tools/vm/run.sh ]]; then
+		notok "shaping $line: missing (tests/vm/shaping.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "shaping-$line" 900 tests/vm-run.sh "$line" -- tests/vm/shaping.sh || rc=$?
+	grep '^# ' "$LOGS/shaping-$line.log" >&2 || true
+	pass_results "shaping $line" "$LOGS/shaping-$line.log" "$rc"
+}
+
 # The OpenWrt package (tools/openwrt/voiceqos): its own ok/not ok lines.
 part_openwrt() {
 	local rc=0
@@ -300,7 +330,8 @@ part_openwrt() {
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit vm-6.1 vm-6.12 agent-vm-6.1
-	       agent-vm-6.12 faults-6.1 faults-6.12 cross core-mips core-musl openwrt)
+	       agent-vm-6.12 faults-6.1 faults-6.12 shaper-6.1 shaper-6.12 shaping-6.1
+	       shaping-6.12 cross core-mips core-musl openwrt)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -319,6 +350,10 @@ for p in "${parts[@]}"; do
 	agent-vm-6.12) part_agent_vm 6.12 ;;
 	faults-6.1) part_faults 6.1 ;;
 	faults-6.12) part_faults 6.12 ;;
+	shaper-6.1) part_shaper_vm 6.1 ;;
+	shaper-6.12) part_shaper_vm 6.12 ;;
+	shaping-6.1) part_shaping_vm 6.1 ;;
+	shaping-6.12) part_shaping_vm 6.12 ;;
 	openwrt) part_openwrt ;;
 	*) notok "$p: unknown part" ;;
 	esac

@@ -626,6 +626,22 @@ PY
 	((bad == 0)) || return 1
 	echo "$n files"
 }
+# Every scenario's output against the published schema (Documentation/schema/).
+schema_all() {
+	local f n=0 bad=0
+	for f in "$out"/*.json; do
+		[[ $f == */gen.json ]] && continue
+		n=$((n + 1))
+		if ! "$here/../schema/check.py" replay "$f" >"$f.schema" 2>&1; then
+			bad=$((bad + 1))
+			echo "$f: $(head -n 3 "$f.schema" | tr '\n' ' ')"
+		fi
+	done
+	echo "$n outputs, $bad not matching"
+	((n > 0 && bad == 0))
+}
+check "replay --json of every scenario matches Documentation/schema" schema_all
+
 if [[ ! -x $vq_asan ]]; then
 	notok "damaged captures: no ASan build at $vq_asan (make -C agent test builds it)"
 elif [[ ! -s $out/basic.pcap ]]; then

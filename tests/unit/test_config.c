@@ -211,8 +211,8 @@ static void errors(void)
 		const char *file;
 		const char *msg;	/* after "PATH:" */
 	} cases[] = {
-		{ "bad-section.conf", "4: unknown section [voice] (known: daemon, sip, "
-		  "media, kernel, dialog)" },
+		{ "bad-section.conf", "4: unknown section [shaping] (known: daemon, sip, "
+		  "media, kernel, link, voice, quality, dialog)" },
 		{ "bad-key.conf", "2: [sip] prots: unknown key (known: ports, trusted, "
 		  "dscp, mirror_rate)" },
 		{ "bad-dscp.conf", "3: [media] voice_dscp: bad value 'EF1' (0-63 or a "
@@ -318,6 +318,20 @@ static void values(void)
 		  "ef, af41, cs3, be...)" },
 		{ "[sip]\ndscp = 63\n", NULL },
 		{ "[sip]\ndscp = BE\n", NULL },
+		{ "[quality]\nmos_threshold = 3.55\nlink_delay = 0\ninterval = 60\n", NULL },
+		{ "[quality]\nmos_threshold = 4\n", NULL },
+		{ "[quality]\nmos_threshold = 4.6\n", "2: [quality] mos_threshold: bad value "
+		  "'4.6' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 0.99\n", "2: [quality] mos_threshold: bad value "
+		  "'0.99' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 3.555\n", "2: [quality] mos_threshold: bad value "
+		  "'3.555' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 3.\n", "2: [quality] mos_threshold: bad value "
+		  "'3.' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\nmos_threshold = 100000000003.6\n", "2: [quality] mos_threshold: "
+		  "bad value '100000000003.6' (a MOS from 1.0 to 4.5, e.g. 3.6)" },
+		{ "[quality]\ninterval = 0\n", "2: [quality] interval: bad value '0' (a whole "
+		  "number 1-60 s)" },
 		{ "[sip]\nmirror_rate = 0\n", "2: [sip] mirror_rate: bad value '0' (a whole "
 		  "number 1-1000000 copies/s)" },
 		{ "[sip]\nmirror_rate = 1000001\n", "2: [sip] mirror_rate: bad value "
@@ -368,17 +382,99 @@ static void values(void)
 		{ "[dialog]\nidle_timeout: 5\n",
 		  "2: expected 'key = value', '[section]' or a comment" },
 		{ "[Dialog]\n", "1: unknown section [Dialog] (known: daemon, sip, media, "
-		  "kernel, dialog)" },
+		  "kernel, link, voice, quality, dialog)" },
 		{ "[sip] ; comment\nports = 5060\n", NULL },
 		{ "[sip] x\n", "1: expected [section] alone on its line" },
 		{ "[]\n", "1: unknown section [] (known: daemon, sip, media, kernel, "
-		  "dialog)" },
+		  "link, voice, quality, dialog)" },
 		{ "[sip]\nDSCP = ef\n", "2: [sip] DSCP: unknown key (known: ports, trusted, "
 		  "dscp, mirror_rate)" },
 		{ "[dialog]\nidle_timeout = 5\x1b[31m\n", "2: [dialog] idle_timeout: bad "
 		  "value '5?[31m' (a whole number 1-604800 s)" },
 		/* the last line needs no newline */
 		{ "[dialog]\nidle_timeout = 5", NULL },
+		/* [link] and [voice] */
+		{ "[link]\nuplink = wan0\nuplink_rate = 5M\n", NULL },
+		{ "[link]\nuplink = wan0\n", "2: [link] uplink = wan0 needs uplink_rate" },
+		{ "[link]\ndownlink_rate = 20M\n",
+		  "2: [link] downlink_rate without downlink" },
+		{ "[link]\nuplink = wan0/1\n", "2: [link] uplink: bad value 'wan0/1' (an "
+		  "interface name has no '/', ':' or blanks)" },
+		{ "[link]\nuplink = abcdefghijklmnop\n", "2: [link] uplink: bad value "
+		  "'abcdefghijklmnop' (an interface name has at most 15 characters)" },
+		{ "[link]\nuplink = ..\n", "2: [link] uplink: bad value '..' (not an "
+		  "interface name)" },
+		{ "[link]\nuplink =\nuplink_rate = 0\n", NULL },
+		{ "[link]\nuplink_rate = 5 Mbit\n", "2: [link] uplink_rate: bad value "
+		  "'5 Mbit' (bit/s with k/M/G suffix, 0 or 24k-4294967295)" },
+		{ "[link]\nuplink_rate = 23999\n", "2: [link] uplink_rate: bad value "
+		  "'23999' (bit/s with k/M/G suffix, 0 or 24k-4294967295)" },
+		{ "[link]\nuplink_rate = 5g\n", "2: [link] uplink_rate: bad value "
+		  "'5g' (bit/s with k/M/G suffix, 0 or 24k-4294967295)" },
+		{ "[link]\nsignalling_rate = 0\n", "2: [link] signalling_rate: bad value "
+		  "'0' (bit/s with k/M/G suffix, 8k-4294967295)" },
+		{ "[link]\noverhead = 257\n", "2: [link] overhead: bad value '257' (a "
+		  "whole number 0-256 bytes)" },
+		{ "[link]\nuplink = wan0\nuplink_rate = 64k\n", "3: [link] uplink_rate: "
+		  "64k leaves less than 16k beside signalling_rate 64k for voice and "
+		  "best effort" },
+		{ "[link]\nuplink = wan0\nuplink_rate = 80k\n", NULL },
+		{ "[link]\nuplink = eth0\nuplink_rate = 1M\ndownlink = eth0\n"
+		  "downlink_rate = 1M\n", "4: [link] downlink: eth0 is the uplink too (one "
+		  "tree per interface)" },
+		{ "[voice]\nbudget = 0%\n", "2: [voice] budget: bad value '0%' (a share "
+		  "of the link 1%-100% or a rate such as 2M, 900k (at least 8k))" },
+		{ "[voice]\nbudget = 101%\n", "2: [voice] budget: bad value '101%' (a "
+		  "share of the link 1%-100% or a rate such as 2M, 900k (at least 8k))" },
+		{ "[voice]\nbudget = 7999\n", "2: [voice] budget: bad value '7999' (a "
+		  "share of the link 1%-100% or a rate such as 2M, 900k (at least 8k))" },
+		{ "[voice]\nbudget = 50\n", "2: [voice] budget: bad value '50' (a "
+		  "share of the link 1%-100% or a rate such as 2M, 900k (at least 8k))" },
+		{ "[voice]\nbudget = 100%\n", NULL },
+		{ "[voice]\nbudget = 900k\n", NULL },
+		{ "[link]\nuplink = wan0\nuplink_rate = 1M\n[voice]\nbudget = 1M\n",
+		  "5: [voice] budget: 1m is more than the up link wan0 leaves voice (928k: "
+		  "its rate less signalling_rate and 8k for best effort)" },
+		{ "[link]\ndownlink = lan0\ndownlink_rate = 1M\n[voice]\nprofile = all "
+		  "00:00-24:00 50%\nprofile = sat 10:00-12:00 2M\n", "6: [voice] profile: "
+		  "2m is more than the down link lan0 leaves voice (928k: its rate less "
+		  "signalling_rate and 8k for best effort)" },
+		{ "[voice]\nprofile = mon-fri 08:00-18:00 80%\n", NULL },
+		{ "[voice]\nprofile =\n", NULL },
+		{ "[voice]\nprofile = fri-mon 22:00-06:00 1M\n", NULL },
+		{ "[voice]\nprofile = Sat,SUN 00:00-24:00 10%\n", NULL },
+		{ "[voice]\nprofile = mon-fri 08:00-18:00\n", "2: [voice] profile: bad "
+		  "value 'mon-fri 08:00-18:00' (expected DAYS HH:MM-HH:MM BUDGET, e.g. "
+		  "mon-fri 08:00-18:00 80%)" },
+		{ "[voice]\nprofile = mon-fri 08:00-18:00 80% x\n", "2: [voice] profile: "
+		  "bad value 'mon-fri 08:00-18:00 80% x' (expected DAYS HH:MM-HH:MM "
+		  "BUDGET, e.g. mon-fri 08:00-18:00 80%)" },
+		{ "[voice]\nprofile = weekdays 08:00-18:00 80%\n", "2: [voice] profile: "
+		  "bad value 'weekdays 08:00-18:00 80%' (days: all, or mon..sun and "
+		  "ranges like mon-fri, separated by commas)" },
+		{ "[voice]\nprofile = mon, 08:00-18:00 80%\n", "2: [voice] profile: "
+		  "bad value 'mon, 08:00-18:00 80%' (days: all, or mon..sun and "
+		  "ranges like mon-fri, separated by commas)" },
+		{ "[voice]\nprofile = mon 8:00-18:00 80%\n", "2: [voice] profile: bad "
+		  "value 'mon 8:00-18:00 80%' (hours: HH:MM-HH:MM, 00:00-24:00)" },
+		{ "[voice]\nprofile = mon 08:00-24:01 80%\n", "2: [voice] profile: bad "
+		  "value 'mon 08:00-24:01 80%' (hours: HH:MM-HH:MM, 00:00-24:00)" },
+		{ "[voice]\nprofile = mon 08:60-18:00 80%\n", "2: [voice] profile: bad "
+		  "value 'mon 08:60-18:00 80%' (hours: HH:MM-HH:MM, 00:00-24:00)" },
+		{ "[voice]\nprofile = mon 24:00-08:00 80%\n", "2: [voice] profile: bad "
+		  "value 'mon 24:00-08:00 80%' (hours: a range starts at 23:59 at the "
+		  "latest)" },
+		{ "[voice]\nprofile = mon 08:00-08:00 80%\n", "2: [voice] profile: bad "
+		  "value 'mon 08:00-08:00 80%' (hours: an empty range (the whole day is "
+		  "00:00-24:00))" },
+		{ "[voice]\nprofile = mon 08:00-18:00 0%\n", "2: [voice] profile: bad "
+		  "value 'mon 08:00-18:00 0%' (a share of the link 1%-100% or a rate "
+		  "such as 2M, 900k (at least 8k))" },
+		{ "[link]\nuplink = wan0\nuplink_rate = 1M\n[kernel]\nvoice_priority = "
+		  "1:10\n", "5: [kernel] voice_priority: 1:10 is not the [link] tree's "
+		  "class 5651:10 (leave it none)" },
+		{ "[link]\nuplink = wan0\nuplink_rate = 1M\n[kernel]\nbe_priority = "
+		  "5651:30\n", NULL },
 		/* a section may come back; its keys still count once */
 		{ "[sip]\ndscp = ef\n[media]\n[sip]\ndscp = ef\n",
 		  "5: [sip] dscp: set twice (first at line 2)" },
@@ -541,6 +637,122 @@ static void trusted(void)
 		"config trusted: empty list trusts all", "refused");
 }
 
+/* tm_wday and the hour:minute, the only fields vq_profile_match reads */
+static struct tm at(int wday, int hour, int min)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_wday = wday;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	return tm;
+}
+
+static void link_voice(void)
+{
+	static const struct {
+		int wday, hour, min;
+		int want;	/* profile index, -1: none */
+	} when[] = {
+		{ 1, 8, 0, 0 },		/* monday 08:00: the first match wins */
+		{ 1, 7, 59, 1 },	/* monday 07:59: only the second */
+		{ 1, 17, 59, 0 },
+		{ 1, 18, 0, -1 },	/* the end is not included */
+		{ 3, 12, 0, 0 },
+		{ 3, 22, 30, -1 },	/* wednesday night: fri-mon only */
+		{ 5, 21, 59, -1 },
+		{ 5, 22, 0, 2 },	/* friday 22:00 */
+		{ 6, 3, 0, 2 },		/* saturday morning: friday's night */
+		{ 6, 6, 0, 3 },		/* saturday after 06:00: sat,sun */
+		{ 0, 23, 59, 2 },	/* sunday night is in fri-mon */
+		{ 1, 5, 59, 2 },	/* monday morning: sunday's night */
+		{ 1, 22, 0, 2 },	/* monday night starts a fri-mon night */
+		{ 2, 5, 0, 2 },		/* its morning after, tuesday */
+		{ 2, 6, 0, -1 },
+		{ 4, 2, 0, -1 },	/* thursday morning: wednesday is not listed */
+		{ 7, 12, 0, 3 },	/* tm_wday 7 read as sunday */
+	};
+	struct vq_config c, d;
+	char path[512], buf[64];
+	size_t i;
+	int rc;
+
+	fixture("link.conf", path, sizeof(path));
+	rc = vq_config_load(path, &c, errbuf, sizeof(errbuf));
+	if (!t_check(rc == 0, "config link: loads", "%s", errbuf))
+		return;
+	t_check(!strcmp(c.link.uplink, "wan0") && c.link.uplink_rate == 5000000 &&
+		!strcmp(c.link.downlink, "br-lan") && c.link.downlink_rate == 20500000 &&
+		c.link.overhead == 38 && c.link.signalling_rate == 96000,
+		"config link: [link]", "%s %llu %s %llu %u %llu", c.link.uplink,
+		(unsigned long long)c.link.uplink_rate, c.link.downlink,
+		(unsigned long long)c.link.downlink_rate, c.link.overhead,
+		(unsigned long long)c.link.signalling_rate);
+	t_check(c.voice.budget.pct == 0 && c.voice.budget.bps == 2000000 &&
+		c.voice.nprofiles == 4 && c.voice.profiles[0].days == 0x3e &&
+		c.voice.profiles[0].start == 480 && c.voice.profiles[0].end == 1080 &&
+		c.voice.profiles[0].budget.pct == 80 && c.voice.profiles[2].days == 0x63 &&
+		c.voice.profiles[2].start == 1320 && c.voice.profiles[2].end == 360 &&
+		c.voice.profiles[2].budget.bps == 900000 &&
+		c.voice.profiles[3].days == 0x41 && c.voice.profiles[3].end == 1440,
+		"config link: [voice]", "budget %u%%/%llu, %u profiles",
+		c.voice.budget.pct, (unsigned long long)c.voice.budget.bps,
+		c.voice.nprofiles);
+	t_check(c.kernel.voice_priority == VQ_CONF_CLASS_VOICE &&
+		c.kernel.video_priority == VQ_CONF_CLASS_VOICE &&
+		c.kernel.be_priority == VQ_CONF_CLASS_BEST_EFFORT && vq_config_shaping(&c),
+		"config link: priorities are the tree's classes", "%x %x %x",
+		c.kernel.voice_priority, c.kernel.video_priority, c.kernel.be_priority);
+	t_check(!strcmp(vq_profile_str(&c.voice.profiles[0], buf, sizeof(buf)),
+			"mon-fri 08:00-18:00"), "config profile name: mon-fri", "%s", buf);
+	t_check(!strcmp(vq_profile_str(&c.voice.profiles[2], buf, sizeof(buf)),
+			"mon,fri-sun 22:00-06:00"), "config profile name: fri-mon", "%s", buf);
+	t_check(!strcmp(vq_profile_str(&c.voice.profiles[3], buf, sizeof(buf)),
+			"sat,sun 00:00-24:00"), "config profile name: sat,sun", "%s", buf);
+	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++) {
+		struct tm tm = at(when[i].wday, when[i].hour, when[i].min);
+		int got = vq_profile_match(&c, &tm);
+		char name[96];
+
+		snprintf(name, sizeof(name), "config profile at wday %d %02d:%02d",
+			 when[i].wday, when[i].hour, when[i].min);
+		t_check(got == when[i].want, name, "profile %d, want %d", got,
+			when[i].want);
+	}
+
+	/* budgets: share of the rate, absolute, capped by what the tree leaves */
+	t_check(vq_budget_bps(&c.voice.profiles[0].budget, 5000000, 96000) == 4000000,
+		"config budget 80% of 5M", "%llu", (unsigned long long)
+		vq_budget_bps(&c.voice.profiles[0].budget, 5000000, 96000));
+	t_check(vq_budget_bps(&(struct vq_budget){ .pct = 100 }, 1000000, 64000) ==
+		928000, "config budget 100% leaves signalling and 8k", "%llu",
+		(unsigned long long)vq_budget_bps(&(struct vq_budget){ .pct = 100 },
+						  1000000, 64000));
+	t_check(vq_budget_bps(&(struct vq_budget){ .pct = 33 }, 1000001, 0) == 330000,
+		"config budget 33% rounds down", "%llu", (unsigned long long)
+		vq_budget_bps(&(struct vq_budget){ .pct = 33 }, 1000001, 0));
+	t_check(vq_budget_bps(&c.voice.budget, 20500000, 96000) == 2000000,
+		"config budget absolute", "%llu",
+		(unsigned long long)vq_budget_bps(&c.voice.budget, 20500000, 96000));
+
+	/* written and read back */
+	{
+		char tmp[64], *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+
+		vq_config_write(&c, m);
+		fclose(m);
+		scratch(text, tmp, sizeof(tmp));
+		rc = vq_config_load(tmp, &d, errbuf, sizeof(errbuf));
+		t_check(rc == 0 && same_config(&c, &d), "config write: [link] round trip",
+			"rc %d %s\n%s", rc, rc ? errbuf : "differs", text);
+		unlink(tmp);
+		free(text);
+	}
+}
+
 T_SUITE(config)
 {
 	full();
@@ -551,6 +763,7 @@ T_SUITE(config)
 	inih_line_limit();
 	files();
 	trusted();
+	link_voice();
 }
 
 static char *log_buf;

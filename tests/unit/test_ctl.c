@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -76,6 +77,97 @@ static char *ask(struct vq_ctl *c, const char *path, const char *req, size_t req
 	return buf;
 }
 
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void serve(struct vq_ctl *c, int rounds)
+{
+	for (int i = 0; i < rounds; i++) {
+		struct pollfd p[1 + VQ_CTL_MAX_CLIENTS];
+		int n = vq_ctl_pollfds(c, p);
+
+		poll(p, n, 1);
+		vq_ctl_service(c, p, n, 0);
+	}
+}
+
+/* Events to several monitor clients; one that never reads is dropped. */
+static void monitor(struct vq_ctl *c, const char *path)
+{
+	static const char line[] = "{\"event\":\"call_admitted\",\"call_id\":\"a\"}\n";
+	char buf[4096], big[1000];
+	int fast = connect_to(path), slow = connect_to(path), i, rcv = 4096;
+	size_t got = 0, want;
+	ssize_t r;
+
+	if (!t_check(fast >= 0 && slow >= 0, "ctl_monitor_connect", "%s", strerror(errno)))
+		goto out;
+	setsockopt(slow, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	if (write(fast, "monitor\n", 8) != 8 || write(slow, "monitor\n", 8) != 8)
+		goto out;
+	for (i = 0; i < 100 && vq_ctl_monitors(c) < 2; i++)
+		serve(c, 1);
+	t_check(vq_ctl_monitors(c) == 2, "ctl_monitor_two_clients", "%u",
+		vq_ctl_monitors(c));
+	vq_ctl_broadcast(c, line, sizeof(line) - 1, "x\n", 2);
+	for (i = 0; i < 100 && got < sizeof(line) - 1; i++) {
+		serve(c, 1);
+		r = read(fast, buf + got, sizeof(buf) - got);
+		if (r > 0)
+			got += r;
+	}
+	t_check(got == sizeof(line) - 1 && !memcmp(buf, line, got), "ctl_monitor_line",
+		"%zu bytes '%.*s'", got, (int)got, buf);
+	r = read(slow, buf, sizeof(buf));
+	t_check(r == (ssize_t)sizeof(line) - 1, "ctl_monitor_line_second_client",
+		"%zd bytes", r);
+
+	/* the slow one stops reading: dropped once its queue is full, the
+	 * fast one keeps getting every line */
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = '\n';
+	want = 0;
+	got = 0;
+	for (i = 0; i < 1000 && vq_ctl_monitors(c) == 2; i++) {
+		vq_ctl_broadcast(c, big, sizeof(big), big, sizeof(big));
+		want += sizeof(big);
+		serve(c, 1);
+		while ((r = read(fast, buf, sizeof(buf))) > 0)
+			got += r;
+	}
+	t_check(vq_ctl_monitors(c) == 1 && c->monitor_dropped == 1,
+		"ctl_monitor_slow_client_dropped", "%u monitors after %d lines",
+		vq_ctl_monitors(c), i);
+	for (i = 0; i < 100 && got < want; i++) {
+		serve(c, 1);
+		while ((r = read(fast, buf, sizeof(buf))) > 0)
+			got += r;
+	}
+	t_check(got == want, "ctl_monitor_fast_client_kept", "%zu of %zu bytes", got, want);
+	/* a client that goes away is forgotten */
+	close(fast);
+	fast = -1;
+	for (i = 0; i < 100 && vq_ctl_monitors(c); i++)
+		serve(c, 1);
+	t_check(vq_ctl_monitors(c) == 0, "ctl_monitor_client_left", "%u", vq_ctl_monitors(c));
+out:
+	if (fast >= 0)
+		close(fast);
+	if (slow >= 0)
+		close(slow);
+}
+
 T_SUITE(ctl)
 {
 	char dir[] = "/tmp/vq-ctl-XXXXXX", path[64], err[256];
@@ -88,6 +180,9 @@ T_SUITE(ctl)
 	parse_case("ctl_parse_calls_crlf", "calls\r\n", VQ_CTL_CALLS, true);
 	parse_case("ctl_parse_calls_text", "calls text\n", VQ_CTL_CALLS_TEXT, true);
 	parse_case("ctl_parse_status", "status\n", VQ_CTL_STATUS, true);
+	parse_case("ctl_parse_monitor", "monitor\n", VQ_CTL_MONITOR, true);
+	parse_case("ctl_parse_monitor_text", "monitor text\n", VQ_CTL_MONITOR_TEXT, true);
+	parse_case("ctl_parse_status_text", "status text\n", VQ_CTL_STATUS_TEXT, true);
 	parse_case("ctl_parse_incomplete", "cal", VQ_CTL_BAD, false);
 	parse_case("ctl_parse_unknown", "flush\n", VQ_CTL_BAD, true);
 	parse_case("ctl_parse_prefix", "callsx\n", VQ_CTL_BAD, true);
@@ -148,6 +243,7 @@ T_SUITE(ctl)
 		}
 		t_check(c.served == 5 && calls_seen == 2, "ctl_served_count",
 			"served %lu, handler ran %d", (unsigned long)c.served, calls_seen);
+		monitor(&c, path);
 	}
 	vq_ctl_close(&c);
 	t_check(access(path, F_OK) < 0, "ctl_close_unlinks", "%s still exists", path);

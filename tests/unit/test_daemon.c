@@ -177,6 +177,34 @@ T_SUITE(daemon)
 		"calls_json", "got %s", out ? out : "(null)");
 	free(out);
 
+	/* With the daemon's admission state: a key in JSON, a word in the text. */
+	{
+		static const enum vq_adm_state st[] = { VQ_ADM_ADMITTED, VQ_ADM_OVER,
+							VQ_ADM_NONE };
+		static const char *const js[] = { "\"age_s\":42,\"admission\":\"admitted\",",
+						  "\"age_s\":42,\"admission\":\"over_budget\",",
+						  "\"age_s\":42,\"admission\":\"none\"," };
+		static const char *const tx[] = { "udp  age 42s  admitted\n",
+						  "udp  age 42s  over budget\n",
+						  "udp  age 42s\n" };
+		const struct vq_call *v[1] = { c };
+
+		for (size_t i = 0; i < 3; i++) {
+			char *b = NULL;
+			size_t bl = 0;
+			FILE *f = open_memstream(&b, &bl);
+
+			vq_calls_render_adm(f, true, v, 1, kf, 2, true,
+					    c->created_ns + 42000000000ULL, &st[i]);
+			vq_calls_render_adm(f, false, v, 1, kf, 2, true,
+					    c->created_ns + 42000000000ULL, &st[i]);
+			fclose(f);
+			t_check(b && strstr(b, js[i]) && strstr(b, tx[i]), "calls_admission",
+				"%s: %s", vq_adm_state_name(st[i]), b ? b : "(null)");
+			free(b);
+		}
+	}
+
 	out = render(c, kf, 2, false);
 	t_check(out && strstr(out, "call abc@host \"q\"  confirmed 200  udp  age 42s\n") &&
 		strstr(out, "  from sip:alice@lan  to sip:bob@wan\n") &&

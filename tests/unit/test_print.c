@@ -157,7 +157,8 @@ static void round_trip(void)
 static void kernel_reply(void)
 {
 	struct nlmsghdr *nlh = fresh();
-	struct nlattr *nest, *st;
+	struct nlattr *nest, *st, *rtcp;
+	char *js;
 	struct vq_flow f;
 
 	nest = mnl_attr_nest_start(nlh, VOICEQOS_A_FLOW);
@@ -211,7 +212,7 @@ static void kernel_reply(void)
 	       "\"policed_bytes\":516,\"idle_ms\":2500,\"age_ms\":10000,"
 	       "\"ssrc\":3735928559,\"ext_max_seq\":65600,\"received\":98,"
 	       "\"expected\":100,\"lost\":2,\"duplicates\":0,\"reordered\":1,"
-	       "\"jitter\":10,\"jitter_us\":1250,\"ssrc_changes\":0}}");
+	       "\"jitter\":10,\"jitter_us\":1250,\"ssrc_changes\":0},\"rtcp_report\":null}");
 
 	/* Minimal IPv6 wildcard flow with mark but no mask, no RTP yet. */
 	nlh = fresh();
@@ -238,7 +239,41 @@ static void kernel_reply(void)
 	       "\"age_ms\":null,\"ssrc\":null,\"ext_max_seq\":null,\"received\":null,"
 	       "\"expected\":null,\"lost\":null,\"duplicates\":null,"
 	       "\"reordered\":null,\"jitter\":null,\"jitter_us\":null,"
-	       "\"ssrc_changes\":null}}");
+	       "\"ssrc_changes\":null},\"rtcp_report\":null}");
+
+	/* An RTCP flow with a receiver report: negative cumulative loss kept. */
+	nlh = fresh();
+	nest = mnl_attr_nest_start(nlh, VOICEQOS_A_FLOW);
+	mnl_attr_put_u16(nlh, VOICEQOS_FLOW_A_FAMILY, AF_INET);
+	put_addr4(nlh, VOICEQOS_FLOW_A_DST_ADDR, "10.0.0.2");
+	mnl_attr_put_u16(nlh, VOICEQOS_FLOW_A_DST_PORT, 4001);
+	mnl_attr_put_u32(nlh, VOICEQOS_FLOW_A_FLAGS, VOICEQOS_FLOW_F_RTCP);
+	st = mnl_attr_nest_start(nlh, VOICEQOS_FLOW_A_STATS);
+	mnl_attr_put_u64(nlh, VOICEQOS_FSTAT_A_PACKETS, 3);
+	rtcp = mnl_attr_nest_start(nlh, VOICEQOS_FSTAT_A_RTCP);
+	mnl_attr_put_u32(nlh, VOICEQOS_RTCP_A_PACKETS, 3);
+	mnl_attr_put_u32(nlh, VOICEQOS_RTCP_A_SSRC, 0x11223344);
+	mnl_attr_put_u32(nlh, VOICEQOS_RTCP_A_BLOCK_SSRC, 0x55667788);
+	mnl_attr_put_u8(nlh, VOICEQOS_RTCP_A_FRACTION_LOST, 64);
+	mnl_attr_put_u32(nlh, VOICEQOS_RTCP_A_CUM_LOST, (uint32_t)-2);
+	mnl_attr_put_u32(nlh, VOICEQOS_RTCP_A_JITTER, 80);
+	mnl_attr_put_u16(nlh, VOICEQOS_RTCP_A_LSR, 1);	/* wrong size: dropped */
+	mnl_attr_nest_end(nlh, rtcp);
+	mnl_attr_nest_end(nlh, st);
+	mnl_attr_nest_end(nlh, nest);
+	t_check(vq_flow_parse(nest, &f) == 0, "flow parse rtcp report", "failed");
+	expect("flow human rtcp report", render(flow_human, &f),
+	       "10.0.0.2:4001 <- *:* cookie 0 media 0 rtcp dscp - prio 0:0 rate 0"
+	       " pkts 3 bytes 0 lost 0 jitter 0us policed 0/0 idle 0s"
+	       " report lost -2 frac 64/256 jitter 80\n");
+	js = render(flow_json, &f);
+	t_check(strstr(js,
+			"\"rtcp_report\":{\"packets\":3,\"ssrc\":287454020,"
+			"\"sr_ntp\":null,\"sr_age_ms\":null,\"block_ssrc\":1432778632,"
+			"\"fraction_lost\":64,\"cum_lost\":-2,\"ext_max_seq\":null,"
+			"\"jitter\":80,\"lsr\":null,\"dlsr\":null,\"rr_age_ms\":null}}") != NULL,
+		"flow json rtcp report", "%s", js);
+	free(js);
 }
 
 static void malformed(void)

@@ -314,6 +314,121 @@ case_jitter() {
 	[[ $j1 -gt 2000 ]]
 }
 
+# RTCP reports as the far receiver sends them: an SR with a block, then an RR + SDES
+# compound, then garbage, on an RTCP flow: the flow shows the latest report. RTCP
+# multiplexed on an RTP flow is not read and does not disturb the RTP statistics.
+rtcp_send() {
+	# rtcp_send SRC_PORT DST_ADDR DST_PORT KIND...: KIND sr | rr | bad | rtp
+	lan /usr/bin/python3 - "$@" <<'PY'
+import socket, struct, sys
+sport, dst, dport = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", sport))
+block = struct.pack("!IIIIII", 0x55667788, (64 << 24) | 7, 0x10203, 160, 0xabcdef01, 0x18000)
+seq = 100
+for kind in sys.argv[4:]:
+    if kind == "sr":
+        # NTP 0x0000e900:abcdef01... -> middle 32 bits 0xe900abcd
+        pkt = struct.pack("!BBHI", 0x81, 200, 12, 0x11223344)
+        pkt += struct.pack("!IIIII", 0xe900, 0xabcd0000, 8000, 50, 8000) + block
+    elif kind == "rr":
+        rr = struct.pack("!BBHI", 0x81, 201, 7, 0x11223344) + block[:4] + \
+            struct.pack("!I", (2 << 24) | 0xfffffe) + block[8:]
+        sdes = struct.pack("!BBHIBB", 0x81, 202, 2, 0x11223344, 1, 0) + b"\0\0"
+        pkt = rr + sdes
+    elif kind == "bad":
+        pkt = struct.pack("!BBHI", 0x41, 201, 7, 0x11223344) + block
+    else:
+        pkt = struct.pack("!BBHII", 0x80, 0, seq, seq * 160, 0x99) + bytes(160)
+        seq += 1
+    s.sendto(pkt, (dst, dport))
+PY
+}
+
+case_rtcp_report() {
+	vq flow add dst "$WAN4:5021" src "$LAN4:4021" rtcp
+	rtcp_send 4021 "$WAN4" 5021 sr
+	jflow 5021
+	[[ ${J[rtcp_report.packets]} == 1 && ${J[rtcp_report.sr_ntp]} == $((0xe900abcd)) ]]
+	[[ ${J[rtcp_report.cum_lost]} == 7 && ${J[rtcp_report.fraction_lost]} == 64 ]]
+	[[ ${J[rtcp_report.lsr]} == $((0xabcdef01)) && ${J[rtcp_report.dlsr]} == $((0x18000)) ]]
+	rtcp_send 4021 "$WAN4" 5021 rr bad
+	jflow 5021
+	note "after SR, RR+SDES, bad: ${J[rtcp_report.packets]} reports, cum_lost" \
+		"${J[rtcp_report.cum_lost]}, packets ${J[stats.packets]}"
+	[[ ${J[rtcp_report.packets]} == 2 && ${J[stats.packets]} == 3 ]]
+	[[ ${J[rtcp_report.cum_lost]} == -2 && ${J[rtcp_report.fraction_lost]} == 2 ]]
+	# The SR's timestamp stays for a later RR's LSR to be matched against.
+	[[ ${J[rtcp_report.sr_ntp]} == $((0xe900abcd)) ]]
+
+	# rtcp-mux: RTCP between the RTP packets of an RTP flow is not read, and does not
+	# disturb the RTP statistics.
+	vq flow add dst "$WAN4:5023" src "$LAN4:4023" clock 8000
+	rtcp_send 4023 "$WAN4" 5023 rtp rtp rr rtp rtp
+	jflow 5023
+	[[ ${J[rtcp_report]} == null && ${J[stats.packets]} == 5 ]]
+	[[ ${J[stats.received]} == 4 && ${J[stats.lost]} == 0 && ${J[stats.ssrc_changes]} == 0 ]]
+
+	# Flipping the RTCP flag of a flow starts its statistics afresh.
+	vq flow add dst "$WAN4:5023" src "$LAN4:4023" rtcp
+	jflow 5023
+	[[ ${J[rtcp_report]} == null && ${J[stats.ssrc]} == null ]]
+	rtcp_send 4023 "$WAN4" 5023 rr
+	jflow 5023
+	[[ ${J[rtcp_report.packets]} == 1 && ${J[stats.ssrc]} == null ]]
+}
+
+# `stats --prometheus` read by the Prometheus client library's own parser: every kernel
+# counter present once, with HELP and TYPE, values equal to /proc/net/voiceqos/stats.
+case_prometheus() {
+	local out
+	vqq stats --prometheus >"$TMPD/prom"
+	out=$(/usr/bin/python3 - "$TMPD/prom" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = list(text_string_to_metric_families(open(sys.argv[1]).read()))
+names = [f.name for f in fams]
+assert len(names) == len(set(names)), names
+for f in fams:
+    assert f.documentation, f.name
+    assert len(f.samples) == 1, f.name
+    s = f.samples[0]
+    print(f.name, f.type, s.name, int(s.value))
+PY
+	)
+	note "$(wc -l <<<"$out") families"
+	[[ $(wc -l <<<"$out") == 12 ]]
+	# The parser strips _total from a counter family's name, not from its sample.
+	grep -qx 'voiceqos_packets counter voiceqos_packets_total [0-9]*' <<<"$out"
+	[[ $(awk '$1 == "voiceqos_flows" { print $2 }' <<<"$out") == gauge ]]
+	[[ $(awk '$1 == "voiceqos_max_flows" { print $4 }' <<<"$out") == "$(stat_value max_flows)" ]]
+	[[ $(awk '$1 == "voiceqos_flows" { print $4 }' <<<"$out") == "$(stat_value flows)" ]]
+}
+
+# Every --json output the kernel-facing commands print, against the published schema
+# (Documentation/schema/voiceqos.schema.json), with the flows left by the cases before.
+case_json_schema() {
+	local chk=$REPO/tests/schema/check.py
+	vq flow add dst "$WAN4:5031" src "$LAN4:4031" dscp ef rate 100k clock 8000
+	vq flow add dst "[$WAN6]:5032" src any mark 7/0xff timeout 30 rtcp
+	vqq --json flow list >"$TMPD/fl"
+	[[ $(jq length "$TMPD/fl") -ge 2 ]]
+	"$chk" flow_list "$TMPD/fl"
+	vqq --json flow get dst "$WAN4:5031" src "$LAN4:4031" | "$chk" flow_get
+	vqq --json stats | "$chk" stats
+	vqq --json config get | "$chk" config_get
+	rtr timeout -k 2 20 "$VQOS_BIN" --json listen events count 1 timeout 12 >"$TMPD/ev" &
+	sleep 1
+	vq flow add dst "$WAN4:5033" timeout 1
+	wait
+	[[ $(jq -r .event "$TMPD/ev") == flow_expired ]]
+	"$chk" --lines listen_event "$TMPD/ev"
+	# The schema must be able to say no.
+	if jq -c '.[0] + {surprise: 1}' "$TMPD/fl" | "$chk" flow_get >/dev/null; then
+		fail "the schema accepted an unknown key"
+	fi
+}
+
 # A stream at twice its reservation: policed bytes = sent - rate*T/8 - burst (within 3%),
 # and the demoted packets carry the fallback DSCP at the receiver.
 case_policer() {
@@ -675,6 +790,9 @@ run_case flow_replace case_flow_replace
 run_case mark case_mark
 run_case loss case_loss
 run_case jitter case_jitter
+run_case rtcp_report case_rtcp_report
+run_case prometheus case_prometheus
+run_case json_schema case_json_schema
 run_case policer case_policer
 run_case wildcard_latch case_wildcard_latch
 run_case expiry case_expiry

@@ -134,6 +134,36 @@
  *                                     jitter in timestamp units
  *            VOICEQOS_FSTAT_A_JITTER_US: NLA_U32, the same in microseconds
  *            VOICEQOS_FSTAT_A_SSRC_CHANGES: NLA_U32, times the SSRC changed
+ *        and, for flows flagged RTCP once an SR or RR was seen, the latest
+ *        report heading for the flow's destination (only the first packet
+ *        of a compound is read; RTCP multiplexed on an RTP flow is not):
+ *            VOICEQOS_FSTAT_A_RTCP: NLA_NESTED
+ *                VOICEQOS_RTCP_A_PACKETS: NLA_U32, compounds parsed
+ *                VOICEQOS_RTCP_A_SSRC: NLA_U32, sender of the latest report
+ *                and, once a sender report was seen:
+ *                VOICEQOS_RTCP_A_SR_NTP: NLA_U32, middle 32 bits of its NTP
+ *                                        timestamp (what a later RR's LSR
+ *                                        names)
+ *                VOICEQOS_RTCP_A_SR_AGE_MS: NLA_U32, ms since it was seen
+ *                                           (jiffy resolution)
+ *                and, once a report block was seen (its first block):
+ *                VOICEQOS_RTCP_A_BLOCK_SSRC: NLA_U32, the source it is about
+ *                VOICEQOS_RTCP_A_FRACTION_LOST: NLA_U8, lost since the
+ *                                               previous report, 1/256
+ *                VOICEQOS_RTCP_A_CUM_LOST: NLA_S32, cumulative packets lost
+ *                VOICEQOS_RTCP_A_EXT_MAX_SEQ: NLA_U32, extended highest
+ *                                             sequence number received
+ *                VOICEQOS_RTCP_A_JITTER: NLA_U32, interarrival jitter,
+ *                                        timestamp units
+ *                VOICEQOS_RTCP_A_LSR: NLA_U32, last SR timestamp
+ *                VOICEQOS_RTCP_A_DLSR: NLA_U32, delay since that SR,
+ *                                      1/65536 s
+ *                VOICEQOS_RTCP_A_RR_AGE_MS: NLA_U32, ms since this block
+ *                                           was seen
+ *        An RR's LSR matching the SR_NTP of the call's opposite RTCP flow
+ *        gives the round trip beyond the router: SR_AGE_MS (opposite flow)
+ *        - RR_AGE_MS - DLSR. SRTCP encrypts the report blocks: ignore them
+ *        for SAVP/SAVPF media.
  *
  * VOICEQOS_CMD_FLOW_FLUSH
  * -----------------------
@@ -335,10 +365,30 @@ enum voiceqos_fstat_attr {
 	VOICEQOS_FSTAT_A_JITTER_US,
 	VOICEQOS_FSTAT_A_SSRC_CHANGES,
 	VOICEQOS_FSTAT_A_PAD,
+	VOICEQOS_FSTAT_A_RTCP,
 	__VOICEQOS_FSTAT_A_LAST
 };
 
 #define VOICEQOS_FSTAT_A_MAX (__VOICEQOS_FSTAT_A_LAST - 1)
+
+enum voiceqos_rtcp_attr {
+	VOICEQOS_RTCP_A_UNSPEC,
+	VOICEQOS_RTCP_A_PACKETS,
+	VOICEQOS_RTCP_A_SSRC,
+	VOICEQOS_RTCP_A_SR_NTP,
+	VOICEQOS_RTCP_A_SR_AGE_MS,
+	VOICEQOS_RTCP_A_BLOCK_SSRC,
+	VOICEQOS_RTCP_A_FRACTION_LOST,
+	VOICEQOS_RTCP_A_CUM_LOST,
+	VOICEQOS_RTCP_A_EXT_MAX_SEQ,
+	VOICEQOS_RTCP_A_JITTER,
+	VOICEQOS_RTCP_A_LSR,
+	VOICEQOS_RTCP_A_DLSR,
+	VOICEQOS_RTCP_A_RR_AGE_MS,
+	__VOICEQOS_RTCP_A_LAST
+};
+
+#define VOICEQOS_RTCP_A_MAX (__VOICEQOS_RTCP_A_LAST - 1)
 
 enum voiceqos_cfg_attr {
 	VOICEQOS_CFG_A_UNSPEC,

@@ -5,10 +5,11 @@
 # UCI config /etc/config/PACKAGE (default voiceqos) stands for. Installed on OpenWrt as
 # /usr/libexec/voiceqos/uci2ini.sh and run by /etc/init.d/voiceqos at start and reload.
 #
-# The mapping is one to one: a UCI section of type daemon, sip, media, kernel or dialog
-# becomes the INI section of that name, an option becomes the key of that name, and a
-# list (or an option holding several words) becomes a blank-separated INI list. Only
-# `list ports` and `list trusted` may be lists. `option enabled` in the daemon section is
+# The mapping is one to one: a UCI section of type daemon, sip, media, kernel, link, voice
+# or dialog becomes the INI section of that name, an option becomes the key of that name,
+# and a list (or an option holding several words) becomes a blank-separated INI list.
+# Only `list ports` and `list trusted` may be lists, and `list profile`, whose items are
+# written one per `profile = ...` line (an item holds blanks: "mon-fri 08:00-18:00 80%"). `option enabled` in the daemon section is
 # read by the init script and has no INI key.
 #
 # Strict like voiceqosd's own reader: an unknown section type or option, a second section
@@ -32,7 +33,7 @@ CONFFILE=${UCI_CONFIG_DIR:-/etc/config}/$PACKAGE
 set -f
 
 # Known keys per section, in the order of etc/voiceqos.conf (the order they are printed).
-SECTIONS='daemon sip media kernel dialog'
+SECTIONS='daemon sip media kernel link voice dialog'
 keys_of() {
 	case $1 in
 	daemon) echo 'log log_level socket sip_rcvbuf' ;;
@@ -41,10 +42,14 @@ keys_of() {
 		'image_kbps opus_kbps rtcp_percent' ;;
 	kernel) echo 'voice_priority video_priority be_priority fallback_dscp mark' \
 		'flow_timeout' ;;
+	link) echo 'uplink uplink_rate downlink downlink_rate overhead signalling_rate' ;;
+	voice) echo 'budget profile' ;;
 	dialog) echo 'max_dialogs early_timeout idle_timeout' ;;
 	esac
 }
-LISTS='ports trusted'
+LISTS='ports trusted profile'
+# Lists whose items are whole lines (one KEY = ITEM each), not words.
+LINES='profile'
 # UCI-only options: read by the init script, not written to the INI.
 uci_only_of() {
 	case $1 in
@@ -181,6 +186,7 @@ emit_list() {
 }
 
 add_item() { items="$items $1"; }
+emit_line() { emit "$LINE_KEY = $1"; }
 
 for type in $SECTIONS; do
 	eval "sec=\$SEC_$type"
@@ -189,6 +195,21 @@ for type in $SECTIONS; do
 	emit ""
 	emit "[$type]"
 	for key in $keys; do
+		if is_in "$key" "$LINES"; then
+			len=0
+			LINE_KEY=$key
+			config_get len "$sec" "${key}_LENGTH" 0
+			if [ "$len" -gt 0 ]; then
+				config_list_foreach "$sec" "$key" emit_line
+			else
+				eval "set=\${CONFIG_${sec}_${key}+x}"
+				if [ -n "$set" ]; then
+					config_get val "$sec" "$key"
+					emit_line "$val"
+				fi
+			fi
+			continue
+		fi
 		if is_in "$key" "$LISTS"; then
 			# A list's items one by one (an option is one item): each item may
 			# itself hold several words, which the INI splits the same way.
