@@ -437,7 +437,7 @@ case_flood_keepup() {
 }
 
 case_media_flood() {
-	local gens sa sb sn ela pol_a pa_pk pb_pk pol_b ef_a ef_b ef_n any_n bound lo
+	local gens sa sb sn ela pol_a pa_pk pb_pk pol_b ef_a ef_b ef_n any_n bound lo miss
 	fresh_daemon "[dialog] max_dialogs = $MAXD" "[kernel] flow_timeout = 600"
 	uas_start 2
 	uac_start 2 $(((MEDIA_SECONDS + 30) * 1000))
@@ -474,19 +474,25 @@ case_media_flood() {
 	ef_b=$(cap_count "src port 7004 and ip[1] == 0xb8")
 	ef_n=$(cap_count "src port 7100 and ip[1] != 0")
 	any_n=$(cap_count "src port 7100")
+	# What the capture missed on a loaded host (tcpdump's buffer): the wire checks
+	# allow that many, the kernel's counters are exact.
+	miss=$((sa + sb + sn - $(cap_count "udp")))
 	# Conforming at 87200 bit/s in 200-byte IP packets (54.5/s), burst 600 bytes (3).
 	bound=$(awk -v e="$ela" 'BEGIN { printf "%d", 54.5 * e * 1.02 + 3 + 1 }')
 	lo=$(awk -v e="$ela" 'BEGIN { printf "%d", 54.5 * e / 2 }')
 	note "call A: sent $sa in $ela s, flow packets $pa_pk policed $pol_a, EF $ef_a (bound $bound)"
-	note "other source: sent $sn, captured $any_n, marked $ef_n; call B: sent $sb, flow $pb_pk policed $pol_b, EF $ef_b"
-	emit "# faults: media flood $MEDIA_PPS pps into a 87.2 kbit/s reservation: $pol_a of $sa policed, $ef_a EF"
+	note "other source: sent $sn, captured $any_n, marked $ef_n; call B: sent $sb, flow $pb_pk policed $pol_b, EF $ef_b; not captured: $miss"
+	emit "# faults: media flood $MEDIA_PPS pps into a 87.2 kbit/s reservation: $pol_a of $sa policed, $((pa_pk - pol_a)) conforming, $ef_a seen as EF"
 	((pa_pk == sa)) || fail "call A's flow counted $pa_pk of $sa packets"
 	((pol_a > sa / 2)) || fail "only $pol_a of $sa flood packets policed"
-	((ef_a + pol_a == sa)) || fail "EF $ef_a + policed $pol_a != sent $sa"
-	((ef_a >= lo && ef_a <= bound)) || fail "EF $ef_a outside $lo..$bound"
-	((any_n == sn && ef_n == 0)) || fail "the unlatched source: $ef_n of $any_n (sent $sn) marked"
-	((pb_pk == sb && pol_b == 0 && ef_b == sb)) ||
-		fail "call B: flow $pb_pk policed $pol_b EF $ef_b, sent $sb"
+	((pa_pk - pol_a >= lo && pa_pk - pol_a <= bound)) ||
+		fail "$((pa_pk - pol_a)) conforming packets outside $lo..$bound"
+	((ef_a <= pa_pk - pol_a && ef_a >= pa_pk - pol_a - miss)) ||
+		fail "EF on the wire $ef_a, conforming $((pa_pk - pol_a)), $miss not captured"
+	((ef_n == 0 && any_n >= sn - miss)) ||
+		fail "the unlatched source: $ef_n of $any_n (sent $sn) marked"
+	((pb_pk == sb && pol_b == 0 && ef_b >= sb - miss)) ||
+		fail "call B: flow $pb_pk policed $pol_b EF $ef_b, sent $sb ($miss not captured)"
 	uac_wait
 	wait_flows 0 10 || fail "flows left after the BYEs"
 	daemon_stop
