@@ -30,6 +30,8 @@ static const struct subcommand {
 	  "  flow get dst ADDR:PORT [src ADDR[:PORT]|*:PORT|any]\n"
 	  "  flow list [cookie N]\n"
 	  "  flow flush\n" },
+	{ "flows", flows_main,
+	  "  flows [cookie N]\n" },
 	{ "stats", stats_main,
 	  "  stats [--prometheus]\n" },
 	{ "config", config_main,

@@ -12,6 +12,7 @@
 #include "print.h"
 
 int flow_main(int argc, char *argv[]);
+int flows_main(int argc, char *argv[]);
 int stats_main(int argc, char *argv[]);
 int config_main(int argc, char *argv[]);
 int listen_main(int argc, char *argv[]);

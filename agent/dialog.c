@@ -678,10 +678,17 @@ static void set_state(struct vq_dialogs *d, struct call *c, enum vq_call_state s
 /* ---- creation and the bound ---- */
 
 /*
- * Room for one more call: first forget the oldest lingering ended call,
- * else end the oldest call still unanswered (dropped_max). Confirmed and
- * adopted calls are never evicted: their flows carry live media. False
- * if there is no room.
+ * Room for one more call: first forget the lingering ended call that
+ * ended first, else end the oldest call still unanswered (dropped_max).
+ * Confirmed and adopted calls are never evicted: their flows carry live
+ * media. False if there is no room.
+ *
+ * This runs for every new Call-ID once the table is full, i.e. for every
+ * INVITE of a flood: it takes the heads of the lingering and live lists
+ * (both in time order) instead of walking every call from the oldest,
+ * which cost 0.4 ms per INVITE at 10000 calls and let a flood of a few
+ * thousand INVITEs/s outrun the daemon. Only confirmed or adopted calls
+ * older than the oldest unanswered one are walked over.
  */
 static bool make_room(struct vq_dialogs *d, uint64_t now)
 {
@@ -689,15 +696,13 @@ static bool make_room(struct vq_dialogs *d, uint64_t now)
 	struct call *c;
 
 	while (d->ncalls >= max) {
-		for (c = d->oldest; c; c = c->next)
-			if (c->lingering)
-				break;
+		c = d->linger_head;
 		if (c) {
 			call_unlink(d, c);
 			call_free(c);
 			continue;
 		}
-		for (c = d->oldest; c; c = c->next)
+		for (c = d->live_head; c; c = c->snext)
 			if (c->pub.state == VQ_CALL_CALLING || c->pub.state == VQ_CALL_EARLY)
 				break;
 		d->st.dropped_max++;

@@ -334,6 +334,21 @@ static int run(const struct flow_args *a, const char *cmd)
 	return 0;
 }
 
+/* `voiceqos flows [cookie N]`: the kernel's view, as `flow list`. */
+int flows_main(int argc, char *argv[])
+{
+	char flow[] = "flow", sub[] = "list";
+	char *list[5] = { flow, sub };
+	int i;
+
+	if (argc > 3)
+		return vq_usage("flows: unknown argument '%s'", argv[3]);
+	for (i = 1; i < argc; i++)
+		list[i + 1] = argv[i];
+	list[argc + 1] = NULL;
+	return flow_main(argc + 1, list);
+}
+
 int flow_main(int argc, char *argv[])
 {
 	struct flow_args a;

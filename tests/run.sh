@@ -23,6 +23,9 @@
 #   core-musl    make -C agent core-musl   (the same, static with musl-gcc, run natively)
 #   agent-vm 6.1  tests/vm-run.sh 6.1 -- tests/vm/agent.sh  (voiceqosd + sipp end to end)
 #   agent-vm 6.12 tests/vm-run.sh 6.12 -- tests/vm/agent.sh
+#   faults 6.1   tests/vm-run.sh 6.1 -- tests/vm/faults.sh  (INVITE and media floods, kill -9
+#                under 20 calls, overrun with lost BYEs; shortened sizes, see the script)
+#   faults 6.12  tests/vm-run.sh 6.12 -- tests/vm/faults.sh
 #   shaper 6.1   tests/vm-run.sh 6.1 -- tests/vm/shaper.sh  (the HTB tree via libnl, resize)
 #   shaper 6.12  tests/vm-run.sh 6.12 -- tests/vm/shaper.sh
 #   shaping 6.1  tests/vm-run.sh 6.1 -- tests/vm/shaping.sh  (shaping + admission end to end)
@@ -58,7 +61,7 @@
 #                              kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1 agent-vm-6.12
 #                              shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross
 #                              core-mips core-musl openwrt install hostile-6.1 hostile-6.12
-#                              rtpq qos-6.1 qos-6.12 fuzz-replay)
+#                              rtpq qos-6.1 qos-6.12 fuzz-replay faults-6.1 faults-6.12)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -307,6 +310,19 @@ part_agent_vm() {
 	pass_results "agent-vm $line" "$LOGS/agent-vm-$line.log" "$rc"
 }
 
+# Load and faults (tests/vm/faults.sh): floods, kill -9, overrun; one result per case.
+part_faults() {
+	local line=$1 rc=0
+	if [[ ! -x tests/vm/faults.sh || ! -x tools/vm/run.sh ]]; then
+		notok "faults $line: missing (tests/vm/faults.sh or tools/vm/run.sh)"
+		return
+	fi
+	run_logged "faults-$line" 1200 env VQOS_VM_TIMEOUT=1100 \
+		tests/vm-run.sh "$line" -- tests/vm/faults.sh || rc=$?
+	grep '^# ' "$LOGS/faults-$line.log" >&2 || true
+	pass_results "faults $line" "$LOGS/faults-$line.log" "$rc"
+}
+
 # agent/shaper.c on real interfaces (tests/vm/shaper.sh): tree, priority, live resize.
 part_shaper_vm() {
 	local line=$1 rc=0
@@ -426,7 +442,8 @@ parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] ||
 	parts=(agent valgrind docs replay build style kunit kunit-kasan vm-6.1 vm-6.12 agent-vm-6.1
 	       agent-vm-6.12 shaper-6.1 shaper-6.12 shaping-6.1 shaping-6.12 cross core-mips
-	       core-musl openwrt install hostile-6.1 hostile-6.12 rtpq fuzz-replay)
+	       core-musl openwrt install hostile-6.1 hostile-6.12 rtpq fuzz-replay faults-6.1
+	       faults-6.12)
 for p in "${parts[@]}"; do
 	t0=$SECONDS
 	case $p in
@@ -444,6 +461,8 @@ for p in "${parts[@]}"; do
 	core-mips | core-musl) part_core "$p" ;;
 	agent-vm-6.1) part_agent_vm 6.1 ;;
 	agent-vm-6.12) part_agent_vm 6.12 ;;
+	faults-6.1) part_faults 6.1 ;;
+	faults-6.12) part_faults 6.12 ;;
 	shaper-6.1) part_shaper_vm 6.1 ;;
 	shaper-6.12) part_shaper_vm 6.12 ;;
 	shaping-6.1) part_shaping_vm 6.1 ;;

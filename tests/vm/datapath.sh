@@ -414,6 +414,7 @@ case_json_schema() {
 	vqq --json flow list >"$TMPD/fl"
 	[[ $(jq length "$TMPD/fl") -ge 2 ]]
 	"$chk" flow_list "$TMPD/fl"
+	vqq --json flows | "$chk" flow_list
 	vqq --json flow get dst "$WAN4:5031" src "$LAN4:4031" | "$chk" flow_get
 	vqq --json stats | "$chk" stats
 	vqq --json config get | "$chk" config_get
