@@ -143,13 +143,15 @@ call_end() {
 	ip netns exec "$NS_LAN" "$T/sipmsg" send --proto udp --dst "$LAN4:$2" --payload \
 		"$(printf "$fmt" "$LAN4" "$2" "$LAN4" "$1" "$LAN4" "$LAN4" "$cid")" >/dev/null
 }
-# call_wait TAG [SECONDS]: until its UAC exited (BYE sent and answered).
+# call_wait TAG [SECONDS]: until its UAC and its UAS exited (BYE sent and answered, and
+# the UAS's SIP port free again: the next call may bind the same one).
 call_wait() {
 	local t_end=$((SECONDS + ${2:-60})) p
-	p=$(cat "$TMPD/$1.uac.pid")
-	while kill -0 "$p" 2>/dev/null; do
-		((SECONDS < t_end)) || { echo "call $1 still running" >&2; return 1; }
-		sleep 0.2
+	for p in "$(cat "$TMPD/$1.uac.pid")" "$(cat "$TMPD/$1.uas.pid")"; do
+		while kill -0 "$p" 2>/dev/null; do
+			((SECONDS < t_end)) || { echo "call $1 still running" >&2; return 1; }
+			sleep 0.2
+		done
 	done
 	rm -f "$TMPD/$1.uac.pid" "$TMPD/$1.uas.pid"
 }
