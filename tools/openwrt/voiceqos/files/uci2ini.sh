@@ -5,9 +5,9 @@
 # UCI config /etc/config/PACKAGE (default voiceqos) stands for. Installed on OpenWrt as
 # /usr/libexec/voiceqos/uci2ini.sh and run by /etc/init.d/voiceqos at start and reload.
 #
-# The mapping is one to one: a UCI section of type daemon, sip, media, kernel, link, voice
-# or dialog becomes the INI section of that name, an option becomes the key of that name,
-# and a list (or an option holding several words) becomes a blank-separated INI list.
+# The mapping is one to one: a UCI section of type daemon, sip, media, kernel, link, voice,
+# quality or dialog becomes the INI section of that name, an option becomes the key of
+# that name, and a list (or an option holding several words) becomes a blank-separated INI list.
 # Only `list ports` and `list trusted` may be lists, and `list profile`, whose items are
 # written one per `profile = ...` line (an item holds blanks: "mon-fri 08:00-18:00 80%"). `option enabled` in the daemon section is
 # read by the init script and has no INI key.
@@ -33,7 +33,7 @@ CONFFILE=${UCI_CONFIG_DIR:-/etc/config}/$PACKAGE
 set -f
 
 # Known keys per section, in the order of etc/voiceqos.conf (the order they are printed).
-SECTIONS='daemon sip media kernel link voice dialog'
+SECTIONS='daemon sip media kernel link voice quality dialog'
 keys_of() {
 	case $1 in
 	daemon) echo 'log log_level socket sip_rcvbuf' ;;
@@ -44,6 +44,7 @@ keys_of() {
 		'flow_timeout' ;;
 	link) echo 'uplink uplink_rate downlink downlink_rate overhead signalling_rate' ;;
 	voice) echo 'budget profile' ;;
+	quality) echo 'mos_threshold link_delay interval' ;;
 	dialog) echo 'max_dialogs early_timeout idle_timeout' ;;
 	esac
 }
