@@ -371,6 +371,23 @@ static uint32_t vq_sh_buffer(uint32_t rate_Bps, uint32_t mtu, unsigned int overh
 }
 
 /*
+ * The voice class's own burst: one 20 ms frame of every admitted call. The
+ * calls' frames are not phase-locked, and a router whose timers fire late (a
+ * busy CPU, a coarse tick) sees a frame's packets arrive together. A class
+ * out of its own tokens must borrow, and HTB serves borrowing classes only
+ * after every class still within its rate: the voice packets would wait
+ * behind best effort's full-size ones, which is what the class exists to
+ * prevent. The per-flow policer, not this burst, bounds what a call sends.
+ */
+#define VQ_SH_VOICE_BURST_MS 20U
+
+static uint32_t vq_sh_voice_buffer(uint32_t rate_Bps, uint32_t mtu, unsigned int overhead)
+{
+	return (uint32_t)((uint64_t)rate_Bps * VQ_SH_VOICE_BURST_MS / 1000) + mtu +
+	       VQ_ETH_HLEN + overhead;
+}
+
+/*
  * Set explicitly so that HTB never derives it from r2q: rate/10 (r2q's
  * default) kept between one full frame (a class must be able to send any
  * packet in one round) and HTB's own upper bound, where the kernel would
@@ -414,7 +431,9 @@ static struct rtnl_class *vq_sh_class(struct rtnl_link *l, unsigned int overhead
 	if (rtnl_tc_set_kind(TC_CAST(c), "htb") < 0 ||
 	    rtnl_htb_set_rate(c, rate) < 0 || rtnl_htb_set_ceil(c, ceil) < 0 ||
 	    rtnl_htb_set_prio(c, prio) < 0 ||
-	    rtnl_htb_set_rbuffer(c, vq_sh_buffer(rate, mtu, overhead)) < 0 ||
+	    rtnl_htb_set_rbuffer(c, classid == VQ_CLASS_VOICE ?
+				 vq_sh_voice_buffer(rate, mtu, overhead) :
+				 vq_sh_buffer(rate, mtu, overhead)) < 0 ||
 	    rtnl_htb_set_cbuffer(c, vq_sh_buffer(ceil, mtu, overhead)) < 0 ||
 	    rtnl_htb_set_quantum(c, vq_sh_quantum(rate, mtu)) < 0) {
 		rtnl_class_put(c);

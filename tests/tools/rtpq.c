@@ -17,7 +17,8 @@
  * Output: one JSON object per stream and line,
  *   {"src":"A:P","dst":"B:Q","ssrc":N,"pt":N,"sent":N,"received":N,"lost":N,
  *    "loss_pct":F,"duplicates":N,"reordered":N,"delay_p50_ms":F,"delay_p99_ms":F,
- *    "delay_mean_ms":F,"delay_max_ms":F,"jitter_ms":F,"mos":F,"first":T,"last":T}
+ *    "delay_mean_ms":F,"delay_max_ms":F,"jitter_ms":F,"mos":F,"first":T,"last":T,
+ *    "lost_tail":N}
  * with sent = distinct sequence numbers in the sending capture, received = those
  * of them seen at the other end (duplicates and packets the sender never sent
  * are not counted), jitter = RFC 3550 interarrival jitter at the receiver
@@ -26,6 +27,8 @@
  * jitter and the loss. first/last: epoch seconds of the first and last packet
  * sent. --series FILE adds one line per received packet: "EPOCH_SENT DELAY_MS
  * STREAM_INDEX" (the index is the stream's line number in the output, from 0).
+ * lost_tail: how many of the lost packets came after the last one received (a
+ * receiving capture stopped too early loses exactly those; a queue does not).
  * Exit status: 0, or 2 on unreadable input.
  */
 #include <errno.h>
@@ -357,7 +360,7 @@ static size_t distinct(const struct rtpq_side *sd)
 static void report(size_t idx, struct rtpq_stream *s, FILE *series)
 {
 	struct rtpq_side *tx, *rx;
-	size_t i, n_sent, n_recv = 0, dups = 0, reord = 0, n_late = 0, shared = 0;
+	size_t i, n_sent, n_recv = 0, dups = 0, reord = 0, n_late = 0, shared = 0, tail = 0;
 	int64_t *delay, sum = 0, max_seen = INT64_MIN, first, last;
 	double jitter = 0, hz = clock_hz(s->pt), loss, mean;
 	char src[64], dst[64];
@@ -446,6 +449,11 @@ static void report(size_t idx, struct rtpq_stream *s, FILE *series)
 
 	if (n_recv)
 		qsort(delay, n_recv, sizeof(*delay), cmp_i64);
+	/* tx is in sequence order: the distinct packets sent after the last one received. */
+	for (i = 0; i < tx->n; i++)
+		if ((!i || tx->p[i].ext_seq != tx->p[i - 1].ext_seq) &&
+		    (max_seen == INT64_MIN || tx->p[i].ext_seq > max_seen))
+			tail++;
 	loss = n_sent ? 100.0 * (double)(n_sent - n_recv) / (double)n_sent : 0;
 	mean = n_recv ? (double)sum / (double)n_recv / 1e6 : 0;
 	addr_str(s, s->src, s->sport, src, sizeof(src));
@@ -454,11 +462,12 @@ static void report(size_t idx, struct rtpq_stream *s, FILE *series)
 	       "\"received\":%zu,\"lost\":%zu,\"loss_pct\":%.3f,\"duplicates\":%zu,"
 	       "\"reordered\":%zu,\"delay_p50_ms\":%.3f,\"delay_p99_ms\":%.3f,"
 	       "\"delay_mean_ms\":%.3f,\"delay_max_ms\":%.3f,\"jitter_ms\":%.3f,\"mos\":%.3f,"
-	       "\"first\":%.6f,\"last\":%.6f}\n",
+	       "\"first\":%.6f,\"last\":%.6f,\"lost_tail\":%zu}\n",
 	       src, dst, s->ssrc, s->pt, n_sent, n_recv, n_sent - n_recv, loss, dups, reord,
 	       pct_ms(delay, n_recv, 50), pct_ms(delay, n_recv, 99), mean,
 	       n_recv ? (double)delay[n_recv - 1] / 1e6 : 0, jitter / hz * 1000,
-	       vq_mos(mean, jitter / hz * 1000, loss), (double)first / 1e9, (double)last / 1e9);
+	       vq_mos(mean, jitter / hz * 1000, loss), (double)first / 1e9, (double)last / 1e9,
+	       tail);
 	free(delay);
 }
 

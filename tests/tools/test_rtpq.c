@@ -226,6 +226,7 @@ static void case_loss(void)
 	check(field(2, "sent") == 100 && field(2, "lost") == lost &&
 	      near(field(2, "loss_pct"), lost, 0.001), "loss: counted across the wrap",
 	      "want %d lost: %s", lost, out);
+	check(field(2, "lost_tail") == 0, "loss: none after the last received", "%s", out);
 	/* 36 of 90 received with 2 ms (i 5..49 less 3 lost), 54 with 30 ms. */
 	check(near(field(2, "delay_p50_ms"), 30, 0.001) &&
 	      near(field(2, "delay_p99_ms"), 30, 0.001), "loss: delay percentiles", "%s", out);
@@ -233,6 +234,28 @@ static void case_loss(void)
 }
 
 /* Packet 10 arrives after 11 and 12; packets 20..22 arrive twice. */
+/* The receiving capture stops early: the last 4 of 50 are lost, plus one mid-stream. */
+static void case_tail(void)
+{
+	struct cap tx, rx;
+	int i;
+
+	cap_open(&tx, "tail.tx");
+	cap_open(&rx, "tail.rx");
+	for (i = 0; i < 50; i++) {
+		put(&tx, T0 + i * 20 * MS, true, 8000, 6000, 9, (uint16_t)(7 + i), 160u * i);
+		if (i == 20 || i >= 46)
+			continue;
+		put(&rx, T0 + i * 20 * MS + 3 * MS, true, 8000, 6000, 9, (uint16_t)(7 + i),
+		    160u * i);
+	}
+	cap_close(&tx);
+	cap_close(&rx);
+	run("tail.tx", "tail.rx", NULL);
+	check(field(9, "lost") == 5 && field(9, "lost_tail") == 4,
+	      "tail: lost after the last received counted apart", "%s", out);
+}
+
 static void case_reorder_dup(void)
 {
 	struct cap tx, rx;
@@ -347,6 +370,7 @@ int main(int argc, char **argv)
 	}
 	case_clean();
 	case_loss();
+	case_tail();
 	case_reorder_dup();
 	case_jitter();
 	case_ssrc();

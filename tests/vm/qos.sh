@@ -13,7 +13,10 @@
 #    |  wan -- eth0
 #   wan (ITSP 198.51.100.1: sipp UAS, iperf3 servers)
 #
-# Configurations (VQOS_QOS_CONFIGS, default "1 2 3 4"):
+# Configurations (VQOS_QOS_CONFIGS, default "0 1 2 3 4"):
+#   0  the reference: the same calls with no bulk traffic and no QoS, i.e. what the
+#      emulated machine's own forwarding and timers add (the delay the router adds under
+#      load is a configuration's delay minus this one's);
 #   1  no QoS: the modem's FIFO decides;
 #   2  HTB + fq_codel at the router rate, no classification (SQM "simplest");
 #   3  cake diffserv4 at the router rate; RTP marked EF by nf_conntrack_sip (nft ct helper
@@ -64,11 +67,19 @@ if ((CHECK)); then
 	BUDGET=${VQOS_QOS_BUDGET:-300k}
 fi
 BUDGET=${VQOS_QOS_BUDGET:-${BUDGET:-75%}}
-CONFIGS=${VQOS_QOS_CONFIGS:-1 2 3 4}
+CONFIGS=${VQOS_QOS_CONFIGS:-0 1 2 3 4}
 SCENARIOS=${VQOS_QOS_SCENARIOS:-a b c d}
 WARMUP=4
+# Calls placed per second by each UAC, each call from its own SIP socket (sipp -t un),
+# as phones do. Over one shared signalling 5-tuple (a PBX trunk, sipp -t u1) the SIP
+# helper of configuration 3 marked only the last call of each UAC EF in our runs: it
+# keeps a handful of media expectations per signalling connection.
+CALL_RATE=4
 # The router shapes 5 % below the line so that the queue builds at the router, not in the
-# modem (the SQM rule of thumb); voiceqosd and configs 2 and 3 get the same rates.
+# modem (the SQM rule of thumb); voiceqosd and configs 2 and 3 get the same rates and
+# charge every packet the same IP + 18 bytes (Ethernet header and FCS, what voiceqosd's
+# reservations count): HTB sees the 14-byte header in the packet and adds "overhead 4";
+# cake with an explicit overhead drops the header from the length and adds "overhead 18".
 R_UP=$((UP * 95 / 100))
 R_DOWN=$((DOWN * 95 / 100))
 
@@ -193,7 +204,7 @@ write_conf() {
 	uplink_rate = ${R_UP}k
 	downlink = lan
 	downlink_rate = ${R_DOWN}k
-	overhead = 18
+	overhead = 4
 	signalling_rate = 64k
 	[voice]
 	budget = $BUDGET
@@ -202,7 +213,7 @@ write_conf() {
 
 config_up() {
 	case $1 in
-	1) ;;
+	0 | 1) ;;
 	2)
 		local dev rate
 		for dev in wan lan; do
@@ -211,7 +222,7 @@ config_up() {
 			rtr tc qdisc replace dev $dev root handle 1: htb default 10
 			# A 10 ms burst, as SQM sizes it for slow timers (TCG has them).
 			rtr tc class add dev $dev parent 1: classid 1:10 htb rate "${rate}kbit" \
-				burst $((rate * 10 / 8)) cburst $((rate * 10 / 8)) overhead 18
+				burst $((rate * 10 / 8)) cburst $((rate * 10 / 8)) overhead 4
 			rtr tc qdisc add dev $dev parent 1:10 handle 10: fq_codel
 		done
 		;;
@@ -270,12 +281,14 @@ vqq() { VOICEQOS_SOCKET=$SOCK timeout -k 2 30 ip netns exec "$NS_RTR" "$VQOS_BIN
 
 # The hook sipp runs when a call is up: DIR (up: UAC in lan on 200 OK; down: UAS in wan on
 # ACK), sipp's call number, the peer's media port from its SDP, the payload type. Our own
-# port is sipp's [auto_media_port]: media_port + 4 (n - 1) mod 10000 (sipp's call.cpp).
+# port is what the scenarios put in the SDP, [auto_media_port+4]: media_port + 4 +
+# 4 (n - 1) mod 10000 (sipp's call.cpp). The +4 keeps call 1 off -mp itself, which sipp
+# may hold for its own RTP echo.
 write_hook() {
 	cat >"$TMPD/hook" <<-EOH
 	#!/bin/sh
 	dir=\$1 n=\$2 rport=\$3 pt=\$4 mp=\$5
-	port=\$((mp + (4 * (n - 1)) % 10000))
+	port=\$((mp + 4 + (4 * (n - 1)) % 10000))
 	case \$pt in
 	18) size=32 ;;	# G.729: 20 bytes per 20 ms + RTP header
 	*) size=172 ;;	# G.711: 160 bytes per 20 ms + RTP header
@@ -320,19 +333,25 @@ run_traffic() {
 	read -r n711 n729 <<<"$(scenario_calls "$scen")"
 	t_total=$((WARMUP + SECS + 8))
 	rm -f "$TMPD"/rtpgen.* "$TMPD"/*.pcap "$TMPD"/calls.* "$TMPD"/status*.json
+	local backlog0
+	backlog0=$(backlog_drops)
 
 	cap_start "$NS_LAN" lan
 	cap_start "$NS_WAN" wan
-	wan iperf3 -s -p 5201 -D -1 >/dev/null
-	wan iperf3 -s -p 5202 -D -1 >/dev/null
-	sleep 0.3
-	lan timeout -k 2 $((t_total + 10)) iperf3 -c $WAN4 -B $BULK4 -p 5201 -P "$STREAMS" \
-		-t "$t_total" >"$TMPD/iperf.up" 2>&1 &
-	pids+=($!)
-	lan timeout -k 2 $((t_total + 10)) iperf3 -c $WAN4 -B $BULK4 -p 5202 -P "$STREAMS" \
-		-R -t "$t_total" >"$TMPD/iperf.down" 2>&1 &
-	pids+=($!)
-	sleep "$WARMUP"
+	: >"$TMPD/iperf.up"
+	: >"$TMPD/iperf.down"
+	if ((conf != 0)); then
+		wan iperf3 -s -p 5201 -D -1 >/dev/null
+		wan iperf3 -s -p 5202 -D -1 >/dev/null
+		sleep 0.3
+		lan timeout -k 2 $((t_total + 10)) iperf3 -c $WAN4 -B $BULK4 -p 5201 \
+			-P "$STREAMS" -t "$t_total" >"$TMPD/iperf.up" 2>&1 &
+		pids+=($!)
+		lan timeout -k 2 $((t_total + 10)) iperf3 -c $WAN4 -B $BULK4 -p 5202 \
+			-P "$STREAMS" -R -t "$t_total" >"$TMPD/iperf.down" 2>&1 &
+		pids+=($!)
+		sleep "$WARMUP"
+	fi
 	echo "### [$SECONDS s] calls start" >&2
 
 	wan timeout -k 2 $((SECS + 60)) sipp -sf "$XML/uas.xml" -i $WAN4 -p 5060 -mp 20000 \
@@ -343,38 +362,41 @@ run_traffic() {
 	# The UACs' own SIP ports: not 5061, which is SIP over TLS's (voiceqosd cannot read
 	# those messages and, rightly, gives their calls nothing).
 	lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-		-p 5090 -mp 10000 -m "$n711" -r 10 -d $((SECS * 1000 + 500)) -key pt 0 \
+		-t un -max_socket 64 -p 5090 -mp 10000 -m "$n711" -r "$CALL_RATE" -d $((SECS * 1000 + 500)) -key pt 0 \
 		-key codec PCMU/8000 -key mp 10000 -key hook "$TMPD/hook" -nostdin -trace_err \
 		-error_file "$TMPD/uac711.err" >"$TMPD/uac711.out" 2>&1 &
 	uac711=$!
 	uac729=""
 	if ((n729 > 0)); then
 		lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-			-p 5092 -mp 14000 -m "$n729" -r 10 -d $((SECS * 1000 + 500)) -key pt 18 \
+			-t un -max_socket 64 -p 5092 -mp 14000 -m "$n729" -r "$CALL_RATE" -d $((SECS * 1000 + 500)) -key pt 18 \
 			-key codec G729/8000 -key mp 14000 -key hook "$TMPD/hook" -nostdin -trace_err \
 			-error_file "$TMPD/uac729.err" >"$TMPD/uac729.out" 2>&1 &
 		uac729=$!
 	fi
-	if [[ $scen == d ]]; then
-		# Into the ITSP-side RTP port of the first call (UAS call 1: port 20000), from
+	if [[ $scen == d ]] && ((conf != 0)); then
+		# Into the ITSP-side RTP port of the first call (UAS call 1: port 20004), from
 		# the bulk host: 1200-byte datagrams at 5 Mbit/s for the whole call period.
 		sleep 1
 		lan timeout -k 2 $((SECS + 10)) "$T/rtpgen" --src $BULK4:9999 \
-			--dst $WAN4:20000 --bitrate 5m --size 1200 --duration "$SECS" --pt 0 \
+			--dst $WAN4:20004 --bitrate 5m --size 1200 --duration "$SECS" --pt 0 \
 			--ssrc 0x0bad0bad >"$TMPD/flood.out" 2>&1 &
 		pids+=($!)
 	fi
 	local watch=""
 	if ((conf == 4)); then
-		# While the calls are up: what voiceqosd decided, every 2 s (calls that a slow
-		# guest sets up late are in a later look), bounded by the calls' own duration.
+		# What voiceqosd decided: two looks while every call is up, once all have been
+		# placed (+2 s for a slow guest's setup) and 1 s before the first BYE. Only two:
+		# each look is a process start in the guest, which perturbs what is measured.
+		local t1=$((n711 > n729 ? n711 : n729))
+		t1=$(((t1 + CALL_RATE - 1) / CALL_RATE + 2))
+		((t1 < SECS - 1)) || t1=$((SECS - 1))
 		(
-			for ((p = 0; p < SECS / 2 + 30; p++)); do
-				vqq calls --json >"$TMPD/calls.$p.json" 2>&1 || true
-				[[ $p != 2 ]] || vqq --json status >"$TMPD/status.json" 2>&1 || true
-				[[ ! -e $TMPD/calls.stop ]] || break
-				sleep 2
-			done
+			sleep "$t1"
+			vqq calls --json >"$TMPD/calls.1.json" 2>&1 || true
+			vqq --json status >"$TMPD/status.json" 2>&1 || true
+			sleep $((SECS - 1 - t1))
+			vqq calls --json >"$TMPD/calls.2.json" 2>&1 || true
 		) &
 		watch=$!
 	fi
@@ -382,10 +404,7 @@ run_traffic() {
 	[[ -z $uac729 ]] || wait "$uac729" ||
 		echo "sipp UAC (G.729) failed: $(tail -3 "$TMPD/uac729.out")" >&2
 	wait "$uas" || echo "sipp UAS failed: $(tail -3 "$TMPD/uas.out")" >&2
-	if [[ -n $watch ]]; then
-		touch "$TMPD/calls.stop"
-		wait "$watch" || true
-	fi
+	[[ -z $watch ]] || wait "$watch" || true
 	echo "### [$SECONDS s] calls done" >&2
 	# The RTP of the last calls ends with them (bounded); then the bulk and the captures.
 	for ((p = 0; p < 100; p++)); do
@@ -401,20 +420,57 @@ run_traffic() {
 	ip netns exec "$NS_LAN" pkill -INT -x tcpdump || true
 	ip netns exec "$NS_WAN" pkill -INT -x tcpdump || true
 	sleep 0.5
-	emit "qos-info $scen $conf calls_ok=$(sipp_ok "$TMPD/uac711.out")+$(sipp_ok \
-		"$TMPD/uac729.out") calls_failed=$(sipp_failed "$TMPD/uac711.out")+$(sipp_failed \
-		"$TMPD/uac729.out") bulk_up_mbit=$(iperf_mbit "$TMPD/iperf.up") \
-		bulk_down_mbit=$(iperf_mbit "$TMPD/iperf.down")"
+	local ok failed
+	ok="$(sipp_ok "$TMPD/uac711.out")+$(sipp_ok "$TMPD/uac729.out")"
+	failed="$(sipp_failed "$TMPD/uac711.out")+$(sipp_failed "$TMPD/uac729.out")"
+	emit "qos-info $scen $conf calls_ok=$ok calls_failed=$failed" \
+		"bulk_up_mbit=$(iperf_mbit "$TMPD/iperf.up")" \
+		"bulk_down_mbit=$(iperf_mbit "$TMPD/iperf.down") $(rtp_senders)" \
+		"capture_drops=$(cap_drops lan)+$(cap_drops wan)" \
+		"backlog_drops=$(($(backlog_drops) - backlog0))"
+	grep -v '^sent packets=' "$TMPD"/rtpgen.up "$TMPD"/rtpgen.down 2>/dev/null | head -n 3 |
+		while IFS= read -r p; do emit "qos-log $scen $conf rtpgen: $p"; done || true
 }
 
 # From sipp's final statistics screen: successful and failed calls (cumulative column).
 sipp_ok() { awk '/Successful call/ { v = $NF } END { print v + 0 }' "$1" 2>/dev/null || echo 0; }
 sipp_failed() { awk '/Failed call/ { v = $NF } END { print v + 0 }' "$1" 2>/dev/null || echo 0; }
-# iperf3's receiver-side total (the [SUM] line, or the only stream's).
+# iperf3's mean rate over its 1 s intervals after the warm-up (the clients are stopped
+# with the calls, before they print a summary): the [SUM] lines with several streams.
 iperf_mbit() {
-	awk '/receiver/ { for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") v = $i;
-		else if ($(i + 1) == "Kbits/sec") v = $i / 1000 } END { print v + 0 }' "$1" \
-		2>/dev/null || echo 0
+	awk -v skip="$WARMUP" -v sum=$((STREAMS > 1)) '
+		/sender|receiver/ { next }
+		sum && !/^\[SUM\]/ { next }
+		/ sec / {
+			for (i = 1; i < NF; i++) {
+				if ($(i + 1) == "Mbits/sec") r = $i
+				else if ($(i + 1) == "Kbits/sec") r = $i / 1000
+				else if ($(i + 1) == "bits/sec") r = $i / 1e6
+				else continue
+				if (++n > skip) { t += r; m++ }
+			}
+		}
+		END { printf "%.2f\n", m ? t / m : 0 }' "$1" 2>/dev/null || echo 0
+}
+# Packets a capture lost (rtpq would count them as lost on the path): tcpdump's own
+# count at exit.
+cap_drops() {
+	awk '/dropped by kernel/ { print $1; f = 1 } END { if (!f) print "?" }' \
+		"$TMPD/$1.tcpdump" 2>/dev/null || echo "?"
+}
+# Packets the guest dropped at netif_rx (veth hands every packet to the backlog of the
+# receiving CPU): losses that no qdisc counts. All namespaces, one counter per CPU.
+backlog_drops() {
+	local s=0 a b rest
+	while read -r a b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
+	echo "$s"
+}
+# The RTP senders: how many ran to the end, their send errors, and what the others said.
+rtp_senders() {
+	cat "$TMPD"/rtpgen.up "$TMPD"/rtpgen.down 2>/dev/null | awk '
+		/^sent packets=/ { n++; for (i = 1; i <= NF; i++) if ($i ~ /^errors=/) e += substr($i, 8); next }
+		{ bad++ }
+		END { printf "rtp_senders=%d rtp_send_errors=%d rtp_sender_failures=%d\n", n, e, bad }'
 }
 
 # admission_of PORT: voiceqosd's decision for the call with that RTP port (config 4).
@@ -477,6 +533,18 @@ analyse() {
 			while IFS= read -r line; do emit "qos-log $scen $conf $line"; done || true
 		: >"$DLOG"
 	fi
+	if [[ $conf == 4 ]]; then
+		# The module's policer on the admitted calls' flows (the largest count each flow
+		# reached in any look): packets above the reservation's burst went best effort.
+		emit "qos-info $scen $conf $(cat "$TMPD"/calls.*.json 2>/dev/null | jq -rs '
+			[.[] | .calls[]? | select(.admission == "admitted") | .flows[]? |
+			select(.kernel != null) | {k: "\(.src)>\(.dst)", p: .kernel.packets,
+			x: .kernel.policed}] | group_by(.k) | map({p: (map(.p) | max),
+			x: (map(.x) | max)}) | "admitted_flows=\(length)" +
+			" admitted_flow_packets=\(map(.p) | add // 0)" +
+			" admitted_flow_policed=\(map(.x) | add // 0)"' 2>/dev/null ||
+			echo "admitted_flows=?")"
+	fi
 	if [[ $conf == 4 && -s $TMPD/status.json ]]; then
 		emit "qos-info $scen $conf $(jq -c '[.links[]? | {dir, rate_bps, budget_bps,
 			reserved_bps, calls_admitted, calls_over_budget,
@@ -485,9 +553,15 @@ analyse() {
 	fi
 	if [[ $conf == 3 ]]; then
 		# The recipe works only if RTP really leaves EF: count at the ITSP.
-		emit "qos-info $scen $conf ef_up=$(tcpdump -n -r "$TMPD/wan.pcap" \
-			'src net 192.0.2.0/24 and ip[1] & 0xfc == 0xb8' 2>/dev/null | wc -l) \
-			rtp_up=$(tcpdump -n -r "$TMPD/wan.pcap" 'src host 192.0.2.1' 2>/dev/null | wc -l)"
+		local ef='src host 192.0.2.1 and ip[1] & 0xfc == 0xb8' ef_ports all_ports
+		ef_ports=$(tcpdump -n -r "$TMPD/wan.pcap" "$ef" 2>/dev/null |
+			awk '{ n = split($3, a, "."); print a[n] }' | sort -un | paste -sd, -)
+		all_ports=$(tcpdump -n -r "$TMPD/wan.pcap" 'src host 192.0.2.1' 2>/dev/null |
+			awk '{ n = split($3, a, "."); print a[n] }' | sort -un | paste -sd, -)
+		emit "qos-info $scen $conf" \
+			"ef_up=$(tcpdump -n -r "$TMPD/wan.pcap" "$ef" 2>/dev/null | wc -l)" \
+			"rtp_up=$(tcpdump -n -r "$TMPD/wan.pcap" 'src host 192.0.2.1' 2>/dev/null |
+			wc -l) ef_ports=${ef_ports:-none} rtp_ports=${all_ports:-none}"
 	fi
 }
 
