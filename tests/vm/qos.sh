@@ -362,14 +362,16 @@ run_traffic() {
 	# The UACs' own SIP ports: not 5061, which is SIP over TLS's (voiceqosd cannot read
 	# those messages and, rightly, gives their calls nothing).
 	lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-		-t un -max_socket 64 -p 5090 -mp 10000 -m "$n711" -r "$CALL_RATE" -d $((SECS * 1000 + 500)) -key pt 0 \
+		-t un -max_socket 64 -p 5090 -mp 10000 -m "$n711" -r "$CALL_RATE" \
+		-d $((SECS * 1000 + 500)) -key pt 0 \
 		-key codec PCMU/8000 -key mp 10000 -key hook "$TMPD/hook" -nostdin -trace_err \
 		-error_file "$TMPD/uac711.err" >"$TMPD/uac711.out" 2>&1 &
 	uac711=$!
 	uac729=""
 	if ((n729 > 0)); then
 		lan timeout -k 2 $((SECS + 50)) sipp "$WAN4:5060" -sf "$XML/uac.xml" -i $LAN4 \
-			-t un -max_socket 64 -p 5092 -mp 14000 -m "$n729" -r "$CALL_RATE" -d $((SECS * 1000 + 500)) -key pt 18 \
+			-t un -max_socket 64 -p 5092 -mp 14000 -m "$n729" -r "$CALL_RATE" \
+			-d $((SECS * 1000 + 500)) -key pt 18 \
 			-key codec G729/8000 -key mp 14000 -key hook "$TMPD/hook" -nostdin -trace_err \
 			-error_file "$TMPD/uac729.err" >"$TMPD/uac729.out" 2>&1 &
 		uac729=$!
@@ -461,8 +463,8 @@ cap_drops() {
 # Packets the guest dropped at netif_rx (veth hands every packet to the backlog of the
 # receiving CPU): losses that no qdisc counts. All namespaces, one counter per CPU.
 backlog_drops() {
-	local s=0 a b rest
-	while read -r a b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
+	local s=0 b rest
+	while read -r _ b rest; do s=$((s + 16#$b)); done </proc/net/softnet_stat
 	echo "$s"
 }
 # The RTP senders: how many ran to the end, their send errors, and what the others said.
