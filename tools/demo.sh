@@ -2,14 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo`: calls across a saturated, bloated access link in the VM (tests/vm/qos.sh),
-# scenarios a (10 calls, ~20 % of the uplink) and b (32 calls, ~60 %) under configurations
+# scenarios a (10 calls, ~20 % of the uplink) and b (20 calls, ~60 %) under configurations
 # 1 (no QoS), 2 (HTB + fq_codel) and 4 (voiceqos), on the kernel line LINE (default 6.12).
 # Prints progress while the guest runs, then a table per configuration and writes
 # build/demo/qos-delay.png (one-way delay over time per configuration) next to the raw
 # result lines (build/demo/results.txt).
 #
 #   LINE=6.1 make demo                      the other kernel line
-#   VQOS_QOS_SECONDS=30 make demo           longer calls (default 15 s per run)
+#   VQOS_QOS_SECONDS=30 make demo           longer calls (default 10 s per run)
 #   VQOS_QOS_CONFIGS="1 2 3 4" make demo    all configurations (make bench does all)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +21,7 @@ ko=$(make -s kopath LINE="$line")
 [[ -f $ko ]] || make -s modules LINE="$line"
 make -s -C tests/tools >/dev/null
 make -s -C agent >/dev/null
-export VQOS_QOS_SECONDS=${VQOS_QOS_SECONDS:-15}
+export VQOS_QOS_SECONDS=${VQOS_QOS_SECONDS:-10}
 export VQOS_QOS_CONFIGS=${VQOS_QOS_CONFIGS:-1 2 4}
 export VQOS_QOS_SCENARIOS=${VQOS_QOS_SCENARIOS:-a b}
 echo "== voiceqos demo on Debian's $(tools/kernels.sh abi "$line") kernel (qemu, TCG):" \
