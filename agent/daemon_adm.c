@@ -264,6 +264,33 @@ static void remove_tree(struct vq_daemon *dm, int d)
 	memset(&dm->link[d], 0, sizeof(dm->link[d]));
 }
 
+/*
+ * The voice class is sized to the reservations, which count IP + [media] link
+ * bytes per packet; HTB charges IP + the header it sees + [link] overhead. If
+ * HTB charges more, the class is short of what the admitted calls send and
+ * the excess borrows, behind best effort: said once per setup, because the
+ * usual cause is cake's habit of "overhead 18" on Ethernet, where HTB
+ * already counts the 14-byte header.
+ */
+static void warn_overhead(struct vq_daemon *dm, const struct vq_shaper_link *l)
+{
+	unsigned int reserved = dm->cfg->media.bw.l2_overhead;
+	char err[256];
+	int hh = vq_shaper_header_len(dm->shaper, l->ifname, err, sizeof(err));
+
+	if (hh < 0) {
+		vq_err_log("shaper: %s", err);
+		return;
+	}
+	if ((unsigned int)hh + l->overhead <= reserved)
+		return;
+	vq_warn("shaper: %s: HTB charges each packet %u bytes beyond IP (header %d +"
+		" [link] overhead %u) but the calls reserve %u ([media] link): the voice"
+		" class is short of what they send; [link] overhead should be at most %u",
+		l->ifname, hh + l->overhead, hh, l->overhead, reserved,
+		reserved > (unsigned int)hh ? reserved - hh : 0);
+}
+
 /* The tree on link d as cfg says, its voice class at what is reserved now. */
 static void setup_tree(struct vq_daemon *dm, int d)
 {
@@ -294,6 +321,7 @@ static void setup_tree(struct vq_daemon *dm, int d)
 		" bit/s, signalling %" PRIu64 " bit/s", l.ifname,
 		d == VQ_DIR_UP ? "uplink" : "downlink", l.rate_bps, l.voice_bps,
 		l.signalling_bps);
+	warn_overhead(dm, &l);
 }
 
 /* ---- directions and needs ---- */

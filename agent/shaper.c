@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <linux/if_arp.h>
 #include <linux/netlink.h>
 #include <linux/pkt_sched.h>
 #include <netlink/netlink.h>
@@ -326,6 +327,18 @@ static int vq_sh_link(struct vq_shaper *sh, const char *ifname, struct rtnl_link
 	if (r < 0)
 		return vq_sh_fail(sh, r, err, errlen, "%s: looking up the interface", ifname);
 	return 0;
+}
+
+int vq_shaper_header_len(struct vq_shaper *sh, const char *ifname, char *err, size_t errlen)
+{
+	struct rtnl_link *l = NULL;
+	int r = vq_sh_link(sh, ifname, &l, err, errlen);
+
+	if (r)
+		return r;
+	r = rtnl_link_get_arptype(l) == ARPHRD_ETHER ? VQ_ETH_HLEN : 0;
+	rtnl_link_put(l);
+	return r;
 }
 
 /* The root qdisc of ifindex from a fresh dump (NULL if it has none). */

@@ -124,6 +124,14 @@ struct vq_shaper *vq_shaper_open(char *err, size_t errlen);
 void vq_shaper_close(struct vq_shaper *sh);
 
 /*
+ * The link-layer header bytes HTB finds in each packet it charges on
+ * ifname, on top of the IP packet and before the configured overhead: 14 on
+ * Ethernet-type interfaces (veth, VLAN and bridge devices included), 0 on
+ * PPP, tunnels and other headerless devices. Negative errno with err filled.
+ */
+int vq_shaper_header_len(struct vq_shaper *sh, const char *ifname, char *err, size_t errlen);
+
+/*
  * Replaces the root qdisc of link->ifname, whatever it is (the interface
  * was given to us), by the tree above with link's rates, and remembers the
  * link so that vq_shaper_set_voice can resize it. Calling it again for the

@@ -78,6 +78,7 @@ write_conf() {
 	downlink = lan
 	downlink_rate = 2M
 	signalling_rate = 64k
+	overhead = ${2:-0}
 	[voice]
 	budget = 100k
 	EOC
@@ -261,6 +262,8 @@ case_start() {
 	jq -e '.sip_priority == "5651:20" and .be_priority == "5651:30"' <<<"$cg" \
 		>/dev/null || fail "module priorities: $cg"
 	check_voice 0 0
+	# veth: HTB counts the 14-byte header, + overhead 0 <= the 18 bytes calls reserve.
+	! grep -q 'short of what they send' "$DLOG" || fail "overhead warning: $(tail -3 "$DLOG")"
 	VOICEQOS_SOCKET=$SOCK vq status
 }
 
@@ -397,6 +400,14 @@ case_reload() {
 	sleep 1
 	[[ $(status_json | jq '.daemon.reloads') == $((r0 + 1)) ]]
 	[[ $(tc_rate_bps wan 1) == 4000000 ]] || fail "uplink_rate not re-applied"
+	check_voice $CALL $CALL
+	# cake's "overhead 18" carried over to HTB: 14 + 18 > the 18 bytes reserved.
+	write_conf 4M 18
+	pp kill -HUP "$(dpid)"
+	sleep 1
+	local w='wan: HTB charges each packet 32 bytes beyond IP (header 14 + \[link\] overhead'
+	w+=' 18) but the calls reserve 18 .*overhead should be at most 4$'
+	grep -q "$w" "$DLOG" || fail "no overhead warning: $(grep shaper "$DLOG" | tail -3)"
 	check_voice $CALL $CALL
 }
 
