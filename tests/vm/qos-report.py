@@ -204,6 +204,7 @@ def plot(series, outdir):
     gp = ["set terminal pngcairo size 1000,%d font ',10'" % (380 * len(scens))
           if False else "set terminal png size 1000,%d" % (380 * len(scens)),
           "set output '%s'" % png,
+          "set termoption noenhanced",
           "set multiplot layout %d,1" % len(scens),
           "set logscale y", "set yrange [0.05:*]", "set grid",
           "set xlabel 'seconds into the calls'",
