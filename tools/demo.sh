@@ -29,11 +29,14 @@ echo "== voiceqos demo on Debian's $(tools/kernels.sh abi "$line") kernel (qemu,
 	"${VQOS_QOS_SECONDS}s of calls each"
 rc=0
 # The guest's console streams (-v) on stderr: its "### " progress lines are shown as they
-# come; the result lines come back at the end.
+# come (on fd 3, our stdout: the process substitution would otherwise write into
+# results.txt, stdout of the command it belongs to); the result lines come back at the end.
+exec 3>&1
 tools/vm/run.sh -v --line "$line" --module "$ko" --timeout 1200 -- tests/vm/demo.sh \
 	>"$out/results.txt" 2> >(tee "$out/console.log" | while IFS= read -r l; do
+		l=${l%$'\r'}
 		case $l in
-		"### "*) echo "   [$(date +%T)] ${l#\#\#\# }" ;;
+		"### "*) echo "   [$(date +%T)] ${l#\#\#\# }" >&3 ;;
 		esac
 	done) || rc=$?
 if ((rc != 0)) || ! grep -q '^qos-stream ' "$out/results.txt"; then
