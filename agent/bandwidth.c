@@ -353,7 +353,7 @@ static void finish_ptime(struct vq_bw *out, uint64_t payload, uint32_t extra,
 	out->payload_bps = div_up((uint64_t)payload * 8000, ptime);
 	out->pps_milli = div_up(1000000, ptime);
 	out->wire_bps = div_up(wire * 8000, ptime);
-	/* 3 packets, or 60 ms of packets if that is more (ptime < 20) */
+	/* 3 packets, or VQ_BW_BURST_MS of packets if that is more (ptime < 67) */
 	burst = ip * 3;
 	if (div_up(ip * VQ_BW_BURST_MS, ptime) > burst)
 		burst = div_up(ip * VQ_BW_BURST_MS, ptime);

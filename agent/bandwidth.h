@@ -37,9 +37,15 @@
 /*
  * Burst: the larger of 3 packets and VQ_BW_BURST_MS of the stream (video:
  * VQ_BW_VIDEO_BURST_MS, for key frames), counted in IP bytes (the kernel
- * polices skb->len at the IP layer, without link framing).
+ * polices skb->len at the IP layer, without link framing). The policer is
+ * there for sustained excess (a codec the SDP did not announce, a forged
+ * stream on the call's 5-tuple), not for jitter: a sender that wakes up late,
+ * a Wi-Fi handset's aggregated frames, send a late frame's packets back to
+ * back, and demoted they would queue behind bulk traffic and be lost. 200 ms
+ * is the burst Cisco's LLQ gives a priority class by default; at 60 ms the
+ * QoS bench saw admitted calls lose packets (Documentation/performance.md).
  */
-#define VQ_BW_BURST_MS 60U
+#define VQ_BW_BURST_MS 200U
 #define VQ_BW_VIDEO_BURST_MS 300U
 #define VQ_BW_MAX_BURST (16U << 20)	/* the kernel's bound */
 /* RTCP: never less than this, whatever rtcp_percent gives. */

@@ -446,7 +446,7 @@ case_media_flood() {
 	# Call B: its own media, 10 small packets/s (a fraction of what it reserved), from 7004.
 	# Call A: flooded at MEDIA_PPS from 7000, which the flow latches (first packet),
 	# and from 7100, which it then ignores.
-	# B's packets are small (40 IP bytes: 15 fit its 600-byte burst), so that a sender
+	# B's packets are small (40 IP bytes: 50 fit its 2000-byte burst), so that a sender
 	# stalled and catching up on a loaded TCG host stays within its reservation: any
 	# policing of B would then come from A's flood.
 	pretty LAN "rtpgen -> :6004 10 pps; -> :6000 $MEDIA_PPS pps from :7000 and :7100"
@@ -477,8 +477,9 @@ case_media_flood() {
 	# What the capture missed on a loaded host (tcpdump's buffer): the wire checks
 	# allow that many, the kernel's counters are exact.
 	miss=$((sa + sb + sn - $(cap_count "udp")))
-	# Conforming at 87200 bit/s in 200-byte IP packets (54.5/s), burst 600 bytes (3).
-	bound=$(awk -v e="$ela" 'BEGIN { printf "%d", 54.5 * e * 1.02 + 3 + 1 }')
+	# Conforming at 87200 bit/s in 200-byte IP packets (54.5/s), burst 2000 bytes (10:
+	# 200 ms, agent/bandwidth.h).
+	bound=$(awk -v e="$ela" 'BEGIN { printf "%d", 54.5 * e * 1.02 + 10 + 1 }')
 	lo=$(awk -v e="$ela" 'BEGIN { printf "%d", 54.5 * e / 2 }')
 	note "call A: sent $sa in $ela s, flow packets $pa_pk policed $pol_a, EF $ef_a (bound $bound)"
 	note "other source: sent $sn, captured $any_n, marked $ef_n; call B: sent $sb, flow $pb_pk policed $pol_b, EF $ef_b; not captured: $miss"
