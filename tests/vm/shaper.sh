@@ -142,6 +142,20 @@ check_tree_4m() {
 	check_leaf_class 5651:10 5610: 0 200Kbit 4Mbit
 	check_leaf_class 5651:20 5620: 1 64Kbit 4Mbit
 	check_leaf_class 5651:30 5630: 2 3736Kbit 4Mbit
+	# Bursts (tc's "burst", from the rate buffer): 1 ms at the rate + a full frame with
+	# its overhead, 1540 bytes for signalling; voice holds one 20 ms frame of its calls,
+	# 500 + 1532 bytes at 200 kbit/s (tc's round trip through ticks may move a byte).
+	local bv bs
+	bv=$(size_bytes "$(after "$(cline 5651:10)" burst)")
+	bs=$(size_bytes "$(after "$(cline 5651:20)" burst)")
+	((bv >= 2030 && bv <= 2034 && bs >= 1538 && bs <= 1542)) ||
+		fail "bursts: voice $bv, signalling $bs bytes"
+}
+
+# size_bytes SIZE: tc's printed size (2032b, 1.5Kb, 2Mb) in bytes.
+size_bytes() {
+	awk -v s="$1" 'BEGIN { m = 1; if (s ~ /Kb$/) m = 1024; else if (s ~ /Mb$/) m = 1048576
+		sub(/[KM]?b$/, "", s); printf "%d\n", s * m + 0.5 }'
 }
 
 # check_leaf_class CLASSID LEAF PRIO RATE CEIL
