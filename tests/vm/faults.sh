@@ -107,34 +107,8 @@ write_conf() {
 }
 
 DPIDF=$TMPD/voiceqosd.pid
-dpid() { cat "$DPIDF" 2>/dev/null || true; }
-daemon_start() {
-	local i n0
-	n0=$(grep -c 'started (config' "$DLOG" 2>/dev/null || true)
-	pretty RTR "voiceqosd -f -c $CONF"
-	(ip netns exec "$NS_RTR" "$VQD" -f -c "$CONF" >>"$DLOG" 2>&1 </dev/null &
-	 echo $! >"$DPIDF")
-	for ((i = 0; i < 200; i++)); do
-		[[ -S $SOCK ]] && [[ $(grep -c 'started (config' "$DLOG" || true) -gt $n0 ]] &&
-			return 0
-		kill -0 "$(dpid)" 2>/dev/null || { tail -5 "$DLOG" >&2; return 1; }
-		sleep 0.05
-	done
-	echo "voiceqosd did not start ($SOCK)" >&2
-	return 1
-}
-
-daemon_stop() {
-	local p i
-	p=$(dpid)
-	[[ -n $p ]] || return 0
-	kill "$p" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.05
-	done
-	rm -f "$DPIDF"
-}
+# voiceqosd without -d here: no debug line per message of the floods.
+VQD_DEBUG=0
 
 # fresh_daemon [CONF LINES...]: a new daemon with this config (a failed case may have
 # left its daemon running).

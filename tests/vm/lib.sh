@@ -295,3 +295,38 @@ dmesg_bad() {
 	dmesg | tail -n +"$(($1 + 1))" |
 		grep -E 'BUG|WARNING|Oops|general protection|Call Trace|refcount_t|list_(add|del) corruption|still has objects|unreferenced object|KASAN|UBSAN|voiceqos.*(leak|error)' || true
 }
+
+# voiceqosd for a suite (agent.sh, faults.sh, shaping.sh), which sets DPIDF, DLOG, SOCK,
+# CONF, NS_RTR and VQD (and VQD_DEBUG=0 for no -d). The daemon outlives the case that
+# starts it (cases are subshells whose jobs are killed on exit): it is started from a
+# subshell of its own and known by its pid file.
+dpid() { cat "$DPIDF" 2>/dev/null || true; }
+daemon_start() {
+	local i n0 args=(-f)
+	((${VQD_DEBUG:-1} == 0)) || args+=(-d)
+	n0=$(grep -c 'started (config' "$DLOG" 2>/dev/null || true)
+	pretty RTR "voiceqosd ${args[*]} -c $CONF"
+	(ip netns exec "$NS_RTR" "$VQD" "${args[@]}" -c "$CONF" >>"$DLOG" 2>&1 </dev/null &
+	 echo $! >"$DPIDF")
+	for ((i = 0; i < 200; i++)); do
+		# The socket is created before the kernel is touched: wait for "started".
+		[[ -S $SOCK ]] && [[ $(grep -c 'started (config' "$DLOG" || true) -gt $n0 ]] &&
+			return 0
+		kill -0 "$(dpid)" 2>/dev/null || { tail -5 "$DLOG" >&2; return 1; }
+		sleep 0.05
+	done
+	echo "voiceqosd did not start ($SOCK)" >&2
+	return 1
+}
+
+daemon_stop() {
+	local p i
+	p=$(dpid)
+	[[ -n $p ]] || return 0
+	kill "$p" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$DPIDF"
+}

@@ -84,33 +84,6 @@ write_conf() {
 	EOC
 }
 
-dpid() { cat "$DPIDF" 2>/dev/null; }
-daemon_start() {
-	local i n0
-	n0=$(grep -c 'started (config' "$DLOG" 2>/dev/null || true)
-	pretty RTR "voiceqosd -f -d -c $CONF"
-	(ip netns exec "$NS_RTR" "$VQD" -f -d -c "$CONF" >>"$DLOG" 2>&1 </dev/null &
-	 echo $! >"$DPIDF")
-	for ((i = 0; i < 200; i++)); do
-		[[ -S $SOCK ]] && [[ $(grep -c 'started (config' "$DLOG" || true) -gt $n0 ]] &&
-			return 0
-		kill -0 "$(dpid)" 2>/dev/null || { tail -5 "$DLOG" >&2; return 1; }
-		sleep 0.05
-	done
-	echo "voiceqosd did not start ($SOCK)" >&2
-	return 1
-}
-daemon_stop() {
-	local p i
-	p=$(dpid)
-	[[ -n $p ]] || return 0
-	kill "$p" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.05
-	done
-	rm -f "$DPIDF"
-}
 
 status_json() { VOICEQOS_SOCKET=$SOCK vqq status --json; }
 calls_json() { VOICEQOS_SOCKET=$SOCK vqq calls --json; }
